@@ -1,0 +1,293 @@
+/*
+ * item2vec — item embeddings from sequences of item ids.
+ *
+ * This header is the whole public API of libitem2vec.  Every function is
+ * documented where it is declared.  Conventions:
+ *
+ *  - Functions that can fail return an i2v_status and, when `err` is not
+ *    NULL, fill it with a message that names the file, item or parameter
+ *    concerned and the reason.  The library never prints and never exits.
+ *  - Objects are created by a *_create/_open/_new function and released by
+ *    the matching *_free, which accepts NULL.
+ *  - The library has no global mutable state; separate objects may be used
+ *    from separate threads.  One object is not safe for concurrent use
+ *    unless its documentation says so.
+ *  - Item ids are dense uint32 indices, 0 = most frequent item.
+ */
+#ifndef ITEM2VEC_H
+#define ITEM2VEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define I2V_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Errors                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum i2v_status {
+    I2V_OK = 0,
+    I2V_ERR_IO,        /* a system call failed; the message has strerror */
+    I2V_ERR_NOMEM,     /* an allocation failed */
+    I2V_ERR_INVALID,   /* a parameter is out of its range */
+    I2V_ERR_FORMAT,    /* input data (a model, a sequence file) is malformed */
+    I2V_ERR_EMPTY,     /* nothing to work on: no sequence, no item kept */
+    I2V_ERR_NOT_FOUND, /* an item is not in the vocabulary */
+    I2V_ERR_CANCELED,  /* i2v_trainer_cancel() was called */
+    I2V_ERR_DIVERGED,  /* training produced non-finite loss or weights */
+    I2V_ERR_LIMIT      /* a size limit of the library was reached */
+} i2v_status;
+
+/* Room for one message; long file names are shortened, never overflowed. */
+#define I2V_ERROR_MESSAGE_SIZE 1024
+
+typedef struct i2v_error {
+    i2v_status code;
+    char message[I2V_ERROR_MESSAGE_SIZE];
+} i2v_error;
+
+/* A short constant name for a status ("io error", "out of memory", ...). */
+const char *i2v_status_name(i2v_status status);
+
+/* ------------------------------------------------------------------ */
+/* Vocabulary                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The longest item the library accepts, in bytes.  Longer runs of
+ * non-blank bytes are an error (I2V_ERR_LIMIT), never truncated. */
+#define I2V_MAX_ITEM_BYTES (64u * 1024u * 1024u)
+
+/* The most distinct items one vocabulary can hold while counting. */
+#define I2V_MAX_ITEMS 0x7ffffff0u
+
+typedef struct i2v_vocab i2v_vocab;
+
+/* An empty vocabulary that counts items as they are added. */
+i2v_status i2v_vocab_create(i2v_vocab **out, i2v_error *err);
+
+void i2v_vocab_free(i2v_vocab *vocab);
+
+/* Counts every item of a sequence text read from `in` to its end.
+ * `name` names the input in messages.  Items are separated by spaces, tabs,
+ * carriage returns and NUL bytes; lines end with '\n'. */
+i2v_status i2v_vocab_count_stream(i2v_vocab *vocab, FILE *in, const char *name,
+                                  i2v_error *err);
+
+/* Adds `count` occurrences of an item (len bytes, need not be terminated)
+ * and stores its provisional id in *id when id is not NULL.  Before
+ * i2v_vocab_finalize, ids are in order of first appearance. */
+i2v_status i2v_vocab_add(i2v_vocab *vocab, const char *item, size_t len,
+                         uint64_t count, uint32_t *id, i2v_error *err);
+
+/* Sorts by count (descending), ties by item bytes (ascending, a prefix
+ * before its extensions), keeps items whose count is at least min_count,
+ * and at most max_vocab of them (0: no cap).  When remap is not NULL it
+ * receives a malloc'ed table: remap[provisional id] = final id, or
+ * I2V_DROPPED for an item that was not kept; the caller frees it.
+ * Counting is exact: every item is counted before any is dropped.
+ * Returns I2V_ERR_EMPTY when no item is kept (the vocabulary is then
+ * empty but valid). */
+#define I2V_DROPPED 0xffffffffu
+i2v_status i2v_vocab_finalize(i2v_vocab *vocab, uint64_t min_count,
+                              uint64_t max_vocab, uint32_t **remap,
+                              i2v_error *err);
+
+/* Number of items (after finalize: of kept items). */
+uint32_t i2v_vocab_size(const i2v_vocab *vocab);
+
+/* The bytes of item `id` (NUL-terminated; *len gets its length if len is
+ * not NULL).  The pointer stays valid until the vocabulary is freed. */
+const char *i2v_vocab_item(const i2v_vocab *vocab, uint32_t id, size_t *len);
+
+/* The count of item `id`. */
+uint64_t i2v_vocab_count(const i2v_vocab *vocab, uint32_t id);
+
+/* Sum of the counts of all items held. */
+uint64_t i2v_vocab_total(const i2v_vocab *vocab);
+
+/* The id of an item, or -1 when it is not held. */
+int64_t i2v_vocab_find(const i2v_vocab *vocab, const char *item, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Negative sampling and subsampling                                   */
+/* ------------------------------------------------------------------ */
+
+/* The distribution negatives are drawn from: P(i) proportional to
+ * count(i)^exponent (0.75 in word2vec; 0 is uniform; negative values favour
+ * rare items).  Drawn in O(1) with O(V) memory (Walker/Vose alias table). */
+typedef struct i2v_sampler i2v_sampler;
+
+i2v_status i2v_sampler_create(const uint64_t *counts, uint32_t n, double exponent,
+                              i2v_sampler **out, i2v_error *err);
+void i2v_sampler_free(i2v_sampler *sampler);
+
+/* One draw from a 64-bit uniform random value (the caller owns the random
+ * generator so that each thread has its own). */
+uint32_t i2v_sampler_draw(const i2v_sampler *sampler, uint64_t random64);
+
+/* The exact probability of item i under the sampler's distribution. */
+double i2v_sampler_probability(const i2v_sampler *sampler, uint32_t i);
+
+/* word2vec's probability of keeping one occurrence of an item that has
+ * `count` occurrences among `total`, for threshold `sample` (0 disables
+ * subsampling and returns 1):  (sqrt(f/s) + 1) * s/f, f = count/total,
+ * clipped to 1. */
+double i2v_keep_probability(uint64_t count, uint64_t total, double sample);
+
+/* ------------------------------------------------------------------ */
+/* Training                                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct i2v_train_params {
+    uint32_t dim;          /* vector dimensions, 1..I2V_MAX_DIM */
+    uint32_t window;       /* max context distance; 0: whole sequence */
+    uint32_t negative;     /* negatives per positive pair, 1..I2V_MAX_NEGATIVE */
+    uint32_t epochs;       /* passes over the corpus, >= 1 */
+    uint32_t threads;      /* worker threads, 1..I2V_MAX_THREADS */
+    uint64_t min_count;    /* drop items seen fewer times */
+    uint64_t max_vocab;    /* keep at most this many items; 0: no cap */
+    double alpha;          /* starting learning rate, > 0 */
+    double min_alpha;      /* final learning rate, 0 <= min_alpha <= alpha */
+    double sample;         /* subsampling threshold, >= 0 (0: off) */
+    double ns_exponent;    /* negative-sampling exponent, finite */
+    uint64_t seed;         /* random seed */
+} i2v_train_params;
+
+#define I2V_MAX_DIM 10000u
+#define I2V_MAX_NEGATIVE 1000u
+#define I2V_MAX_THREADS 1024u
+#define I2V_MAX_WINDOW 1000000u
+#define I2V_MAX_EPOCHS 1000000u
+
+/* The spec's defaults: dim 100, window 5, negative 5, epochs 5, alpha 0.025,
+ * min_alpha 0.0001, sample 1e-3, ns_exponent 0.75, min_count 5, no cap,
+ * threads 1, seed 1. */
+void i2v_train_params_default(i2v_train_params *params);
+
+/* Checks every field against its range; the message names the field. */
+i2v_status i2v_train_params_check(const i2v_train_params *params, i2v_error *err);
+
+/* A snapshot of a running training, given to the progress callback. */
+typedef struct i2v_progress {
+    uint32_t epoch;          /* 1-based epoch being trained */
+    uint32_t epochs;
+    int epoch_done;          /* 1 when this call reports a finished epoch */
+    double fraction;         /* of the whole run, 0..1 */
+    double items_per_sec;    /* corpus items read per second, all threads */
+    double eta_sec;          /* estimated seconds left */
+    double alpha;            /* current learning rate */
+    double loss;             /* mean loss per trained pair since the last report */
+    double epoch_loss;       /* mean loss per trained pair in this epoch so far */
+    uint64_t epoch_items;    /* items read in this epoch so far */
+    double elapsed_sec;
+} i2v_progress;
+
+/* Called from the thread that called i2v_trainer_run, about ten times a
+ * second and once at the end of each epoch. */
+typedef void (*i2v_progress_fn)(const i2v_progress *progress, void *user);
+
+typedef struct i2v_trainer i2v_trainer;
+
+/* A trainer with checked parameters.  `tmpdir` is where the corpus is
+ * spooled as item ids (NULL: $TMPDIR or /tmp); the spool file is unlinked as
+ * soon as it is created, so nothing is left behind whatever happens. */
+i2v_status i2v_trainer_create(const i2v_train_params *params, const char *tmpdir,
+                              i2v_trainer **out, i2v_error *err);
+
+void i2v_trainer_free(i2v_trainer *trainer);
+
+/* Reads the sequence text once: counts the items, builds the vocabulary
+ * (min_count, max_vocab) and spools the sequences as item ids, so later
+ * epochs never parse text and the corpus is never held in memory.
+ * May be called once per trainer. */
+i2v_status i2v_trainer_read_corpus(i2v_trainer *trainer, FILE *in, const char *name,
+                                   i2v_error *err);
+
+/* The vocabulary built by i2v_trainer_read_corpus (NULL before). */
+const i2v_vocab *i2v_trainer_vocab(const i2v_trainer *trainer);
+
+/* Items (tokens) and sequences in the spooled corpus, counting only items
+ * kept in the vocabulary and sequences with at least one of them. */
+uint64_t i2v_trainer_corpus_items(const i2v_trainer *trainer);
+uint64_t i2v_trainer_corpus_sequences(const i2v_trainer *trainer);
+
+/* Trains all epochs with params->threads Hogwild threads.  Returns
+ * I2V_ERR_CANCELED if i2v_trainer_cancel was called, I2V_ERR_DIVERGED if
+ * the loss or the weights stopped being finite. */
+i2v_status i2v_trainer_run(i2v_trainer *trainer, i2v_progress_fn progress, void *user,
+                           i2v_error *err);
+
+/* Asks a running i2v_trainer_run to stop soon.  Async-signal-safe. */
+void i2v_trainer_cancel(i2v_trainer *trainer);
+
+/* Corpus items read in epoch e (0-based) of the last run: every epoch reads
+ * the whole corpus, so each equals i2v_trainer_corpus_items. */
+uint64_t i2v_trainer_epoch_items(const i2v_trainer *trainer, uint32_t epoch);
+
+/* Positive pairs trained over the last run (after subsampling). */
+uint64_t i2v_trainer_pairs(const i2v_trainer *trainer);
+
+/* ------------------------------------------------------------------ */
+/* Models                                                              */
+/* ------------------------------------------------------------------ */
+
+typedef enum i2v_format {
+    I2V_FORMAT_AUTO = 0,   /* by file name on write, by content on read */
+    I2V_FORMAT_W2V_BIN,    /* word2vec binary */
+    I2V_FORMAT_W2V_TEXT,   /* word2vec text (.txt, .vec) */
+    I2V_FORMAT_NATIVE      /* item2vec native (.i2v) */
+} i2v_format;
+
+/* The format a file name asks for: .bin, .txt/.vec, anything else native. */
+i2v_format i2v_format_from_path(const char *path);
+
+/* "word2vec-binary", "word2vec-text", "native". */
+const char *i2v_format_name(i2v_format format);
+
+typedef struct i2v_model i2v_model;
+
+/* Moves the trained weights and the vocabulary into a new model; the
+ * trainer can then only be freed.  The model keeps the output weights. */
+i2v_status i2v_trainer_take_model(i2v_trainer *trainer, i2v_model **out, i2v_error *err);
+
+void i2v_model_free(i2v_model *model);
+
+/* Number of items and dimensions. */
+uint32_t i2v_model_size(const i2v_model *model);
+uint32_t i2v_model_dim(const i2v_model *model);
+
+/* The bytes of item i (NUL-terminated; *len gets its length if not NULL). */
+const char *i2v_model_item(const i2v_model *model, uint32_t i, size_t *len);
+
+/* The training count of item i (0 when the format does not keep counts). */
+uint64_t i2v_model_count(const i2v_model *model, uint32_t i);
+
+/* The input (embedding) vector of item i: dim floats. */
+const float *i2v_model_vector(const i2v_model *model, uint32_t i);
+
+/* The output (context) vector of item i, or NULL when the model has none. */
+const float *i2v_model_output(const i2v_model *model, uint32_t i);
+
+/* The index of an item, or -1 when it is not in the model. */
+int64_t i2v_model_find(const i2v_model *model, const char *item, size_t len);
+
+/* The training parameters when the format keeps them, else NULL. */
+const i2v_train_params *i2v_model_params(const i2v_model *model);
+
+/* Writes a model to an open stream in the given format (not AUTO).  The
+ * caller owns the stream and decides about temporary files and renames.
+ * `name` names the destination in messages. */
+i2v_status i2v_model_write(const i2v_model *model, FILE *out, i2v_format format,
+                           const char *name, i2v_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ITEM2VEC_H */

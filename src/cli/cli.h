@@ -1,0 +1,87 @@
+/* What every subcommand shares: exit codes, messages, option values,
+ * opening inputs and writing outputs safely. */
+#ifndef I2V_CLI_H
+#define I2V_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "item2vec.h"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_RUNTIME = 1, /* I/O, bad data, unknown item, divergence */
+    EXIT_USAGE = 2    /* unknown option, value out of range */
+};
+
+/* The subcommand being run, for messages ("item2vec train: ..."). */
+extern const char *cli_command;
+
+/* "item2vec CMD: message\n" on stderr. */
+void cli_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* A library error: prints its message, returns the exit code it maps to
+ * (EXIT_USAGE for I2V_ERR_INVALID, else EXIT_RUNTIME). */
+int cli_fail(const i2v_error *err);
+
+/* A usage error: prints the message and a pointer to --help; returns
+ * EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* Reports getopt's '?' (unknown option / missing value) and returns EXIT_USAGE. */
+int cli_bad_option(char **argv);
+
+/* Strict number parsing for option `opt`: the whole text must be a number
+ * within [min, max].  Prints a usage error and returns -1 otherwise. */
+int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out);
+int cli_parse_u32(const char *opt, const char *text, uint32_t min, uint32_t max, uint32_t *out);
+int cli_parse_double(const char *opt, const char *text, double min, double max, double *out);
+
+/* Opens an input file ("-" is standard input).  Refuses directories.
+ * Prints the reason and returns NULL on failure. */
+FILE *cli_open_input(const char *path);
+void cli_close_input(FILE *f);
+
+/* An output written safely: a regular file is written to a temporary name
+ * in the same directory and renamed into place on commit, so a failure or
+ * a signal never leaves a partial file and never harms the file that was
+ * there; "-" (standard output), FIFOs and devices are written directly. */
+typedef struct cli_output {
+    char *path;     /* as given */
+    char *tmp;      /* temporary name, or NULL when written directly */
+    FILE *f;
+    int is_stdout;
+} cli_output;
+
+/* Returns 0, or prints the reason and returns -1. */
+int cli_output_open(cli_output *o, const char *path);
+/* Flushes, syncs and renames into place; returns 0, or prints and returns -1
+ * (the temporary file is then removed). */
+int cli_output_commit(cli_output *o);
+/* Discards the output: removes the temporary file. */
+void cli_output_abort(cli_output *o);
+
+/* SIGINT/SIGTERM remove the pending temporary output, then end the
+ * process as the signal would. */
+void cli_install_signal_cleanup(void);
+
+/* Writes stdout out; on failure (a full disk, a closed pipe) prints the
+ * reason and returns -1. */
+int cli_flush_stdout(void);
+
+/* Number of online CPUs (at least 1). */
+uint32_t cli_online_cpus(void);
+
+/* Subcommands: each parses its own argv (argv[0] is the command name). */
+int cmd_vocab(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+
+#endif

@@ -1,0 +1,83 @@
+/* item2vec vocab: item counts as TSV, most frequent first. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char vocab_help[] =
+    "Usage: item2vec vocab -i FILE [--min-count N] [--max-vocab N]\n"
+    "Counts the items of a sequence file (one sequence per line, items separated\n"
+    "by spaces or tabs) and prints item<TAB>count, most frequent first, ties by\n"
+    "item bytes.  Counts are exact.  An input with no item, or with no item\n"
+    "reaching --min-count, is an error (exit 1).\n\n"
+    "  -i, --input FILE    sequences to count; - for standard input\n"
+    "      --min-count N   only items seen at least N times (default 1)\n"
+    "      --max-vocab N   at most N items, the most frequent (default 0: all)\n"
+    "  -h, --help          this help\n";
+
+int cmd_vocab(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"input", required_argument, NULL, 'i'},
+        {"min-count", required_argument, NULL, 'm'},
+        {"max-vocab", required_argument, NULL, 'M'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *input = NULL;
+    uint64_t min_count = 1, max_vocab = 0;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":i:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'i': input = optarg; break;
+        case 'm':
+            if (cli_parse_u64("--min-count", optarg, 1, UINT64_MAX, &min_count) != 0)
+                return EXIT_USAGE;
+            break;
+        case 'M':
+            if (cli_parse_u64("--max-vocab", optarg, 0, I2V_MAX_ITEMS, &max_vocab) != 0)
+                return EXIT_USAGE;
+            break;
+        case 'h':
+            fputs(vocab_help, stdout);
+            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+        default: return cli_bad_option(argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!input)
+        return cli_usage_error("-i FILE is required (- for standard input)");
+
+    FILE *in = cli_open_input(input);
+    if (!in)
+        return EXIT_RUNTIME;
+    i2v_error err;
+    i2v_vocab *vocab = NULL;
+    i2v_status st = i2v_vocab_create(&vocab, &err);
+    if (st == I2V_OK)
+        st = i2v_vocab_count_stream(vocab, in, strcmp(input, "-") ? input : "standard input", &err);
+    cli_close_input(in);
+    if (st == I2V_OK && i2v_vocab_total(vocab) == 0) {
+        cli_error("%s: no items (the input is empty or blank)", input);
+        i2v_vocab_free(vocab);
+        return EXIT_RUNTIME;
+    }
+    if (st == I2V_OK)
+        st = i2v_vocab_finalize(vocab, min_count, max_vocab, NULL, &err);
+    if (st != I2V_OK) {
+        i2v_vocab_free(vocab);
+        return cli_fail(&err);
+    }
+    uint32_t n = i2v_vocab_size(vocab);
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len;
+        const char *item = i2v_vocab_item(vocab, i, &len);
+        fwrite(item, 1, len, stdout);
+        printf("\t%llu\n", (unsigned long long)i2v_vocab_count(vocab, i));
+    }
+    i2v_vocab_free(vocab);
+    return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+}

@@ -1,0 +1,296 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *cli_command = "";
+
+static void vmessage(const char *fmt, va_list ap)
+{
+    fprintf(stderr, "item2vec%s%s: ", *cli_command ? " " : "", cli_command);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(fmt, ap);
+    va_end(ap);
+}
+
+int cli_fail(const i2v_error *err)
+{
+    cli_error("%s", err->message);
+    return err->code == I2V_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "Try 'item2vec %s --help'.\n", cli_command);
+    return EXIT_USAGE;
+}
+
+int cli_bad_option(char **argv)
+{
+    const char *arg = argv[optind - 1];
+    if (optopt)
+        return cli_usage_error("option '-%c' is unknown or needs a value", optopt);
+    return cli_usage_error("option '%s' is unknown or needs a value", arg ? arg : "?");
+}
+
+int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+    const char *p = text;
+    while (*p == ' ' || *p == '\t')
+        p++;
+    if (*p == '-' || *p == '+' || *p == '\0') {
+        if (*p == '-' && p[1] >= '0' && p[1] <= '9')
+            cli_usage_error("%s: '%s' is negative; expected %llu to %llu", opt, text,
+                            (unsigned long long)min, (unsigned long long)max);
+        else
+            cli_usage_error("%s: '%s' is not a whole number", opt, text);
+        return -1;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(p, &end, 10);
+    if (end == p || *end != '\0') {
+        cli_usage_error("%s: '%s' is not a whole number", opt, text);
+        return -1;
+    }
+    if (errno == ERANGE || v < min || v > max) {
+        cli_usage_error("%s: '%s' is out of range; expected %llu to %llu", opt, text,
+                        (unsigned long long)min, (unsigned long long)max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u32(const char *opt, const char *text, uint32_t min, uint32_t max, uint32_t *out)
+{
+    uint64_t v;
+    if (cli_parse_u64(opt, text, min, max, &v) != 0)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+int cli_parse_double(const char *opt, const char *text, double min, double max, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || isnan(v)) {
+        cli_usage_error("%s: '%s' is not a number", opt, text);
+        return -1;
+    }
+    if (errno == ERANGE || !(v >= min && v <= max)) {
+        cli_usage_error("%s: '%s' is out of range; expected %g to %g", opt, text, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+FILE *cli_open_input(const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return stdin;
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        cli_error("%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("%s: cannot read: it is a directory", path);
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+void cli_close_input(FILE *f)
+{
+    if (f && f != stdin)
+        fclose(f);
+}
+
+/* The temporary file a signal must remove, if any.  A fixed buffer: the
+ * handler may only touch memory that is never reallocated. */
+static char pending_tmp[PATH_MAX + 64];
+static volatile sig_atomic_t pending_tmp_set;
+
+static void on_fatal_signal(int sig)
+{
+    if (pending_tmp_set)
+        unlink(pending_tmp);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void cli_install_signal_cleanup(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void register_tmp(const char *tmp)
+{
+    pending_tmp_set = 0;
+    if (tmp && strlen(tmp) < sizeof pending_tmp) {
+        strcpy(pending_tmp, tmp);
+        pending_tmp_set = 1;
+    }
+}
+
+int cli_output_open(cli_output *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    if (strcmp(path, "-") == 0) {
+        o->path = "-";
+        o->f = stdout;
+        o->is_stdout = 1;
+        return 0;
+    }
+    o->path = strdup(path);
+    if (!o->path) {
+        cli_error("%s: out of memory", path);
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        cli_error("%s: cannot write: it is a directory", path);
+        free(o->path);
+        return -1;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        /* A FIFO or a device: written directly, never replaced. */
+        o->f = fopen(path, "wb");
+        if (!o->f) {
+            cli_error("%s: cannot open for writing: %s", path, strerror(errno));
+            free(o->path);
+            return -1;
+        }
+        return 0;
+    }
+    /* Same directory as the target, so the rename cannot cross devices. */
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t n = strlen(path) + 32;
+    o->tmp = malloc(n);
+    if (!o->tmp) {
+        cli_error("%s: out of memory", path);
+        free(o->path);
+        return -1;
+    }
+    snprintf(o->tmp, n, "%.*s.%s.tmp-XXXXXX", (int)dir_len, path, path + dir_len);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) {
+        int e = errno;
+        if (e == ENOENT)
+            cli_error("%s: cannot write: the directory does not exist", path);
+        else
+            cli_error("%s: cannot write in its directory: %s", path, strerror(e));
+        free(o->tmp);
+        free(o->path);
+        return -1;
+    }
+    register_tmp(o->tmp);
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "wb"))) {
+        cli_error("%s: cannot write: %s", path, strerror(errno));
+        close(fd);
+        cli_output_abort(o);
+        return -1;
+    }
+    return 0;
+}
+
+static void output_release(cli_output *o)
+{
+    if (!o->is_stdout)
+        free(o->path);
+    free(o->tmp);
+    o->path = o->tmp = NULL;
+    o->f = NULL;
+}
+
+void cli_output_abort(cli_output *o)
+{
+    if (o->f && !o->is_stdout)
+        fclose(o->f);
+    if (o->tmp) {
+        unlink(o->tmp);
+        pending_tmp_set = 0;
+    }
+    output_release(o);
+}
+
+int cli_output_commit(cli_output *o)
+{
+    if (o->is_stdout) {
+        int r = cli_flush_stdout();
+        output_release(o);
+        return r;
+    }
+    errno = 0;
+    int failed = fflush(o->f) != 0 || ferror(o->f);
+    if (!failed && o->tmp && fsync(fileno(o->f)) != 0)
+        failed = 1;
+    int e = errno;
+    if (fclose(o->f) != 0 && !failed) {
+        failed = 1;
+        e = errno;
+    }
+    o->f = NULL;
+    if (!failed && o->tmp && rename(o->tmp, o->path) != 0) {
+        failed = 1;
+        e = errno;
+    }
+    if (failed) {
+        cli_error("%s: write failed: %s", o->path, strerror(e ? e : EIO));
+        cli_output_abort(o);
+        return -1;
+    }
+    pending_tmp_set = 0;
+    output_release(o);
+    return 0;
+}
+
+int cli_flush_stdout(void)
+{
+    errno = 0;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        cli_error("writing standard output: %s", strerror(errno ? errno : EIO));
+        return -1;
+    }
+    return 0;
+}
+
+uint32_t cli_online_cpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (uint32_t)n : 1;
+}

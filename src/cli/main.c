@@ -1,0 +1,57 @@
+/* item2vec: one binary, one subcommand per file in src/cli/. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"vocab", cmd_vocab, "count items: TSV item<TAB>count, most frequent first"},
+    {"train", cmd_train, "learn embeddings from sequences (skip-gram, negative sampling)"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: item2vec COMMAND [OPTIONS]\n"
+            "Item embeddings from sequences of item ids (sessions, baskets, playlists,\n"
+            "sentences), and answers to \"what is similar to this item?\".\n\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out,
+            "\n'item2vec COMMAND --help' describes a command.  --version prints the version.\n"
+            "Exit codes: 0 success, 1 runtime failure (I/O, bad data, unknown item,\n"
+            "divergence), 2 usage error.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("item2vec %s\n", I2V_VERSION_STRING);
+        return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) == 0) {
+            cli_command = commands[i].name;
+            return commands[i].run(argc - 1, argv + 1);
+        }
+    }
+    fprintf(stderr, "item2vec: '%s' is not a command.\n", name);
+    usage(stderr);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,50 @@
+/* The corpus as item ids, spooled to an unlinked temporary file: text is
+ * parsed once, and every epoch streams ids back in blocks, so memory never
+ * grows with the corpus.  Layout: uint32 ids, each sequence followed by
+ * CORPUS_END_OF_SEQUENCE; only kept items, no empty sequence. */
+#ifndef I2V_CORPUS_H
+#define I2V_CORPUS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "item2vec.h"
+
+#define CORPUS_END_OF_SEQUENCE 0xffffffffu
+
+typedef struct corpus {
+    int fd;              /* -1 when closed */
+    uint64_t entries;    /* ids + end markers */
+    uint64_t items;      /* ids */
+    uint64_t sequences;
+} corpus;
+
+/* Reads the text once into `vocab` (counting) and a spool of provisional
+ * ids, finalizes the vocabulary (min_count, max_vocab) and rewrites the
+ * spool with final ids.  On failure nothing is left open. */
+i2v_status corpus_build(FILE *in, const char *name, const char *tmpdir, i2v_vocab *vocab,
+                        uint64_t min_count, uint64_t max_vocab, corpus *out, i2v_error *err);
+
+void corpus_close(corpus *c);
+
+/* Streams the sequences that start in entries [begin, end) of the spool:
+ * the share of one thread out of several. */
+typedef struct corpus_cursor {
+    const corpus *c;
+    uint64_t next;      /* next entry to read from the file */
+    uint64_t end;       /* sequences starting at or after this are not ours */
+    uint64_t at_entry;  /* entry index of buf[at] */
+    uint32_t *buf;
+    size_t len, at;
+} corpus_cursor;
+
+i2v_status corpus_cursor_open(corpus_cursor *cur, const corpus *c, uint32_t part,
+                              uint32_t parts, i2v_error *err);
+void corpus_cursor_close(corpus_cursor *cur);
+
+/* The next sequence: *ids points to *n ids valid until the next call.
+ * Returns 1 for a sequence, 0 at the end of the share, -1 on error. */
+int corpus_cursor_next(corpus_cursor *cur, uint32_t **ids, size_t *n, uint32_t **seq_buf,
+                       size_t *seq_cap, i2v_error *err);
+
+#endif

@@ -1,0 +1,139 @@
+#include "model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "error.h"
+#include "hash.h"
+
+i2v_format i2v_format_from_path(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 4 && strcmp(path + n - 4, ".bin") == 0)
+        return I2V_FORMAT_W2V_BIN;
+    if (n >= 4 && (strcmp(path + n - 4, ".txt") == 0 || strcmp(path + n - 4, ".vec") == 0))
+        return I2V_FORMAT_W2V_TEXT;
+    return I2V_FORMAT_NATIVE;
+}
+
+const char *i2v_format_name(i2v_format format)
+{
+    switch (format) {
+    case I2V_FORMAT_W2V_BIN: return "word2vec-binary";
+    case I2V_FORMAT_W2V_TEXT: return "word2vec-text";
+    case I2V_FORMAT_NATIVE: return "native";
+    case I2V_FORMAT_AUTO: break;
+    }
+    return "auto";
+}
+
+i2v_status model_own(i2v_model *m, void *block, i2v_error *err)
+{
+    for (size_t i = 0; i < sizeof m->owned / sizeof m->owned[0]; i++) {
+        if (!m->owned[i]) {
+            m->owned[i] = block;
+            return I2V_OK;
+        }
+    }
+    free(block);
+    return i2v_fail(err, I2V_ERR_LIMIT, "internal: too many blocks owned by one model");
+}
+
+void i2v_model_free(i2v_model *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < sizeof m->owned / sizeof m->owned[0]; i++)
+        free(m->owned[i]);
+    if (m->mapping)
+        munmap(m->mapping, m->mapping_len);
+    free(m);
+}
+
+uint64_t model_index_slots(uint32_t n)
+{
+    uint64_t slots = 16;
+    while (slots < 2 * (uint64_t)n)
+        slots *= 2;
+    return slots;
+}
+
+i2v_status model_build_index(i2v_model *m, i2v_error *err)
+{
+    uint64_t slots = model_index_slots(m->size);
+    uint32_t *index = calloc(slots, sizeof *index);
+    if (!index)
+        return i2v_fail_nomem(err, "building the item index");
+    for (uint32_t i = 0; i < m->size; i++) {
+        uint64_t s = i2v_hash_bytes(m->names + m->name_offset[i], m->name_length[i]) & (slots - 1);
+        while (index[s])
+            s = (s + 1) & (slots - 1);
+        index[s] = i + 1;
+    }
+    m->index = index;
+    m->index_slots = slots;
+    return model_own(m, index, err);
+}
+
+uint32_t i2v_model_size(const i2v_model *m) { return m->size; }
+uint32_t i2v_model_dim(const i2v_model *m) { return m->dim; }
+
+const char *i2v_model_item(const i2v_model *m, uint32_t i, size_t *len)
+{
+    if (i >= m->size)
+        return NULL;
+    if (len)
+        *len = m->name_length[i];
+    return m->names + m->name_offset[i];
+}
+
+uint64_t i2v_model_count(const i2v_model *m, uint32_t i)
+{
+    return (m->counts && i < m->size) ? m->counts[i] : 0;
+}
+
+const float *i2v_model_vector(const i2v_model *m, uint32_t i)
+{
+    return i < m->size ? m->input + (size_t)i * m->dim : NULL;
+}
+
+const float *i2v_model_output(const i2v_model *m, uint32_t i)
+{
+    return (m->output && i < m->size) ? m->output + (size_t)i * m->dim : NULL;
+}
+
+int64_t i2v_model_find(const i2v_model *m, const char *item, size_t len)
+{
+    if (!m->index || m->index_slots == 0)
+        return -1;
+    uint64_t mask = m->index_slots - 1;
+    uint64_t s = i2v_hash_bytes(item, len) & mask;
+    /* A corrupted index may have no empty slot: probe each slot once. */
+    for (uint64_t probes = 0; probes < m->index_slots && m->index[s]; probes++) {
+        uint32_t id = m->index[s] - 1;
+        if (id < m->size && m->name_length[id] == len &&
+            memcmp(m->names + m->name_offset[id], item, len) == 0)
+            return id;
+        s = (s + 1) & mask;
+    }
+    return -1;
+}
+
+const i2v_train_params *i2v_model_params(const i2v_model *m)
+{
+    return m->has_params ? &m->params : NULL;
+}
+
+i2v_status i2v_model_write(const i2v_model *m, FILE *out, i2v_format format, const char *name,
+                           i2v_error *err)
+{
+    switch (format) {
+    case I2V_FORMAT_W2V_BIN: return model_write_w2v(m, out, 1, name, err);
+    case I2V_FORMAT_W2V_TEXT: return model_write_w2v(m, out, 0, name, err);
+    case I2V_FORMAT_NATIVE: return model_write_native(m, out, name, err);
+    case I2V_FORMAT_AUTO: break;
+    }
+    return i2v_fail(err, I2V_ERR_INVALID, "%s: no model format given", name);
+}
