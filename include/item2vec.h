@@ -286,6 +286,65 @@ const i2v_train_params *i2v_model_params(const i2v_model *model);
 i2v_status i2v_model_write(const i2v_model *model, FILE *out, i2v_format format,
                            const char *name, i2v_error *err);
 
+/* Opens a model file.  AUTO recognises the native format by its magic and
+ * tells word2vec binary from text by content.  The native format is
+ * memory-mapped: opening reads the header and validates every section's
+ * bounds, so a query never reads the whole file.  Truncated, corrupted or
+ * inconsistent files are I2V_ERR_FORMAT with the reason. */
+i2v_status i2v_model_open(const char *path, i2v_format format, i2v_model **out, i2v_error *err);
+
+/* The same from bytes in memory (copied as needed; `data` may be freed
+ * afterwards).  `name` names the data in messages. */
+i2v_status i2v_model_parse(const void *data, size_t len, i2v_format format, const char *name,
+                           i2v_model **out, i2v_error *err);
+
+/* The L2 norm of item i's input vector. */
+float i2v_model_norm(const i2v_model *model, uint32_t i);
+
+/* ------------------------------------------------------------------ */
+/* Queries                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct i2v_neighbor {
+    uint32_t id;
+    float score;
+} i2v_neighbor;
+
+/* The k items nearest to `query` (dim floats, any length) by cosine,
+ * best first (equal scores: lower id first), leaving out the n_exclude ids
+ * in `exclude` and, when limit > 0, every item with id >= limit (gensim's
+ * restrict_vocab).  *n_out gets the number written (< k when fewer items
+ * qualify).  Safe to call from several threads on one model. */
+i2v_status i2v_nearest(const i2v_model *model, const float *query, const uint32_t *exclude,
+                       size_t n_exclude, uint32_t limit, uint32_t k, i2v_neighbor *out,
+                       uint32_t *n_out, i2v_error *err);
+
+/* gensim's most_similar query: the mean of the unit-length vectors of the
+ * positive items minus those of the negative items, written to out (dim
+ * floats). */
+i2v_status i2v_query_vector(const i2v_model *model, const uint32_t *positive, size_t n_positive,
+                            const uint32_t *negative, size_t n_negative, float *out,
+                            i2v_error *err);
+
+typedef enum i2v_analogy_method {
+    I2V_ANALOGY_ADD = 0, /* 3CosAdd: nearest to b - a + c */
+    I2V_ANALOGY_MUL      /* 3CosMul (Levy & Goldberg), cosines shifted to [0,1] */
+} i2v_analogy_method;
+
+/* "a is to b as c is to ?": the k best answers, a, b and c excluded;
+ * limit as for i2v_nearest. */
+i2v_status i2v_analogy(const i2v_model *model, uint32_t a, uint32_t b, uint32_t c,
+                       i2v_analogy_method method, uint32_t limit, uint32_t k, i2v_neighbor *out,
+                       uint32_t *n_out, i2v_error *err);
+
+/* ---- query: further declarations go above this line ---- */
+
+/* ------------------------------------------------------------------ */
+/* Evaluation                                                          */
+/* ------------------------------------------------------------------ */
+
+/* ---- evaluation: declarations go above this line ---- */
+
 #ifdef __cplusplus
 }
 #endif

@@ -137,3 +137,24 @@ i2v_status i2v_model_write(const i2v_model *m, FILE *out, i2v_format format, con
     }
     return i2v_fail(err, I2V_ERR_INVALID, "%s: no model format given", name);
 }
+
+i2v_status model_compute_norms(i2v_model *m, i2v_error *err)
+{
+    float *norms = malloc((m->size ? m->size : 1) * sizeof *norms);
+    if (!norms)
+        return i2v_fail_nomem(err, "computing vector norms");
+    for (uint32_t i = 0; i < m->size; i++) {
+        const float *v = m->input + (size_t)i * m->dim;
+        double sum = 0;
+        for (uint32_t j = 0; j < m->dim; j++)
+            sum += (double)v[j] * v[j];
+        norms[i] = (float)sqrt(sum);
+    }
+    m->norms = norms;
+    return model_own(m, norms, err);
+}
+
+float i2v_model_norm(const i2v_model *m, uint32_t i)
+{
+    return (m->norms && i < m->size) ? m->norms[i] : 0.0f;
+}

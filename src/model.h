@@ -44,6 +44,9 @@ i2v_status model_own(i2v_model *m, void *block, i2v_error *err);
 /* Builds m->index over m's names (owned by m). */
 i2v_status model_build_index(i2v_model *m, i2v_error *err);
 
+/* Fills m->norms (owned by m) from the input vectors. */
+i2v_status model_compute_norms(i2v_model *m, i2v_error *err);
+
 /* Slots an index over n items should have: a power of two, >= 2n. */
 uint64_t model_index_slots(uint32_t n);
 

@@ -535,6 +535,8 @@ i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *er
             free(blocks[i]);
     if (st == I2V_OK)
         st = model_build_index(m, err);
+    if (st == I2V_OK)
+        st = model_compute_norms(m, err);
     if (st != I2V_OK) {
         i2v_model_free(m);
         return st;
