@@ -35,7 +35,7 @@ struct i2v_model {
     /* Ownership. */
     void *mapping;            /* munmap(mapping, mapping_len) on free */
     size_t mapping_len;
-    void *owned[8];           /* free() on free */
+    void *owned[16];          /* free() on free */
 };
 
 /* Registers a malloc'ed block for release with the model. */
