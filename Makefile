@@ -59,10 +59,11 @@ tools: $(TOOL_BIN)
 test: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
-# Trains on the bundled sample and prints the neighbours of item_1.
+# Trains on the bundled sample and shows the most frequent items.
 demo: $(BIN)
-	$(BIN) train -i data/sessions.txt -o $(BUILD)/demo.bin --dim 64 --epochs 10
-	$(BIN) similar -m $(BUILD)/demo.bin item_1
+	$(BIN) vocab -i data/sessions.txt --max-vocab 5
+	$(BIN) train -i data/sessions.txt -o $(BUILD)/demo.vec --dim 64 --epochs 10
+	head -c 300 $(BUILD)/demo.vec
 
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)

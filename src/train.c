@@ -277,8 +277,10 @@ static void *worker_main(void *arg)
     if (!out_rows || !scratch)
         w->status = i2v_fail_nomem(&w->err, "starting a training thread");
 
-    uint64_t unpublished = 0, pairs = 0;
-    double loss = 0;
+    /* Slot w->index belongs to this thread alone: carry its totals over
+     * from the previous epoch's thread. */
+    uint64_t unpublished = 0, pairs = atomic_load_explicit(&stats->pairs, memory_order_relaxed);
+    double loss = atomic_load_explicit(&stats->loss, memory_order_relaxed);
     float alpha = current_alpha(t);
     while (w->status == I2V_OK) {
         uint32_t *ids;
