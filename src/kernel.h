@@ -11,6 +11,7 @@
 #ifndef I2V_KERNEL_H
 #define I2V_KERNEL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Upper bound on what a block may need as scratch, in floats. */
@@ -19,10 +20,12 @@
 
 typedef struct sgns_kernel {
     const char *name;
-    /* Updates the rows in place; returns the block's summed loss,
-     * sum of -log sigmoid(+-dot).  scratch holds SGNS_SCRATCH_FLOATS. */
+    /* Updates the rows in place.  When want_loss is set, returns the
+     * block's summed loss, sum of -log sigmoid(+-dot) (costly: the trainer
+     * asks for a sample of blocks), else 0.  scratch holds
+     * SGNS_SCRATCH_FLOATS floats. */
     double (*block)(float *const *in, uint32_t n_in, float *const *out, uint32_t n_out,
-                    uint32_t dim, float alpha, float *scratch);
+                    uint32_t dim, float alpha, float *scratch, int want_loss);
 } sgns_kernel;
 
 /* The portable reference kernel (exact sigmoid, plain loops). */
@@ -30,5 +33,13 @@ const sgns_kernel *sgns_kernel_reference(void);
 
 /* The fastest kernel this CPU supports. */
 const sgns_kernel *sgns_kernel_best(void);
+
+/* Every kernel this CPU can run, reference first, fastest last; returns
+ * how many were written to out (at most max). */
+size_t sgns_kernels_available(const sgns_kernel **out, size_t max);
+
+/* The kernel called `name` ("reference", "avx2", "avx512") if this CPU can
+ * run it, else NULL. */
+const sgns_kernel *sgns_kernel_named(const char *name);
 
 #endif

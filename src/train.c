@@ -32,7 +32,8 @@ enum { CACHE_LINE = 64 };
 typedef struct worker_stats {
     _Alignas(CACHE_LINE) _Atomic uint64_t items;  /* read, this epoch */
     _Atomic uint64_t pairs;                       /* trained, all epochs */
-    _Atomic double loss;                          /* summed, all epochs */
+    _Atomic uint64_t loss_pairs;                  /* of which loss-sampled */
+    _Atomic double loss;                          /* their summed loss */
 } worker_stats;
 
 struct i2v_trainer {
@@ -215,14 +216,33 @@ i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i
     return I2V_OK;
 }
 
-/* Trains one sequence (already subsampled): every centre against every
- * context within a window shrunk at random to 1..window as word2vec does,
- * or against the whole sequence when window is 0. */
-static double train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
-                             float alpha, float **out_rows, float *scratch, uint64_t *pairs)
+/* Most context rows one kernel call takes; a longer window (or a whole
+ * sequence with --window 0) is trained in chunks of this many. */
+enum { MAX_BLOCK_INPUTS = 16 };
+/* One block in LOSS_SAMPLE_EVERY computes its loss: the running loss is an
+ * unbiased sample, and a non-finite one still shows within a few blocks. */
+enum { LOSS_SAMPLE_EVERY = 16 };
+
+/* What one worker accumulates between publications. */
+typedef struct worker_tally {
+    uint64_t pairs;        /* positive pairs trained */
+    uint64_t loss_pairs;   /* pairs whose loss was sampled */
+    double loss;           /* summed loss of the sampled pairs */
+    uint32_t blocks;
+} worker_tally;
+
+/* Trains one sequence (already subsampled).  For each centre the context
+ * is the items within a reach drawn uniformly from 1..window as word2vec
+ * does (the whole sequence when window is 0).  The context rows form one
+ * block against the centre's output row and one set of negatives shared
+ * by the window (the HogBatch scheme of Ji et al.): the same gradient as
+ * word2vec's per-pair loop, with fresh negatives per window instead of per
+ * pair, and far fewer row loads. */
+static void train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
+                           float alpha, float **in_rows, float **out_rows, float *scratch,
+                           worker_tally *tally)
 {
     const uint32_t dim = t->p.dim, negative = t->p.negative;
-    double loss = 0;
     for (size_t pos = 0; pos < n; pos++) {
         uint32_t centre = seq[pos];
         size_t lo = 0, hi = n - 1;
@@ -231,9 +251,14 @@ static double train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_
             lo = pos > reach ? pos - reach : 0;
             hi = pos + reach < n - 1 ? pos + reach : n - 1;
         }
-        for (size_t c = lo; c <= hi; c++) {
-            if (c == pos)
-                continue;
+        size_t c = lo;
+        while (c <= hi) {
+            uint32_t n_in = 0;
+            for (; c <= hi && n_in < MAX_BLOCK_INPUTS; c++)
+                if (c != pos)
+                    in_rows[n_in++] = t->input + (size_t)seq[c] * dim;
+            if (n_in == 0)
+                break;
             uint32_t n_out = 1;
             out_rows[0] = t->output + (size_t)centre * dim;
             for (uint32_t k = 0; k < negative; k++) {
@@ -241,14 +266,18 @@ static double train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_
                 if (neg != centre)
                     out_rows[n_out++] = t->output + (size_t)neg * dim;
             }
-            float *in_row = t->input + (size_t)seq[c] * dim;
-            loss += t->kernel->block(&in_row, 1, out_rows, n_out, dim, alpha, scratch);
-            (*pairs)++;
+            int want_loss = ++tally->blocks % LOSS_SAMPLE_EVERY == 0;
+            double loss = t->kernel->block(in_rows, n_in, out_rows, n_out, dim, alpha, scratch,
+                                           want_loss);
+            tally->pairs += n_in;
+            if (want_loss) {
+                tally->loss += loss;
+                tally->loss_pairs += n_in;
+            }
         }
         if ((pos & 1023) == 1023 && atomic_load_explicit(&t->cancel, memory_order_relaxed))
             break;
     }
-    return loss;
 }
 
 static float current_alpha(const i2v_trainer *t)
@@ -261,37 +290,73 @@ static float current_alpha(const i2v_trainer *t)
     return (float)(a > t->p.min_alpha ? a : t->p.min_alpha);
 }
 
+/* Makes the worker's counters visible to the monitor and the learning
+ * rate; returns 0 when the worker should stop (cancel, divergence). */
+static int publish(i2v_trainer *t, worker_stats *stats, uint64_t *unpublished,
+                   const worker_tally *tally)
+{
+    atomic_fetch_add_explicit(&stats->items, *unpublished, memory_order_relaxed);
+    atomic_fetch_add_explicit(&t->items_done, *unpublished, memory_order_relaxed);
+    atomic_store_explicit(&stats->pairs, tally->pairs, memory_order_relaxed);
+    atomic_store_explicit(&stats->loss_pairs, tally->loss_pairs, memory_order_relaxed);
+    atomic_store_explicit(&stats->loss, tally->loss, memory_order_relaxed);
+    *unpublished = 0;
+    if (!isfinite(tally->loss))
+        atomic_store(&t->diverged, 1);
+    return !atomic_load_explicit(&t->cancel, memory_order_relaxed) &&
+           !atomic_load_explicit(&t->diverged, memory_order_relaxed);
+}
+
+/* word2vec's down-sampling of frequent items: keeps each occurrence with
+ * its item's precomputed probability.  Returns how many were kept. */
+static size_t subsample(const i2v_trainer *t, const uint32_t *ids, size_t n, uint32_t *kept,
+                        i2v_rng *rng)
+{
+    size_t n_kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t threshold = t->keep_threshold[ids[i]];
+        if (threshold == UINT32_MAX || (uint32_t)i2v_rng_next(rng) < threshold)
+            kept[n_kept++] = ids[i];
+    }
+    return n_kept;
+}
+
 static void *worker_main(void *arg)
 {
     worker *w = arg;
     i2v_trainer *t = w->t;
     worker_stats *stats = &t->stats[w->index];
     i2v_rng rng = i2v_rng_seeded(t->p.seed, (uint64_t)w->epoch * t->p.threads + w->index + 1);
-    corpus_cursor cur;
+    corpus_cursor cur = {0};
     uint32_t *long_seq = NULL, *kept = NULL;
     size_t long_cap = 0, kept_cap = 0;
+    float **in_rows = malloc(MAX_BLOCK_INPUTS * sizeof *in_rows);
     float **out_rows = malloc((t->p.negative + 1) * sizeof *out_rows);
-    float *scratch = aligned_alloc(CACHE_LINE, SGNS_SCRATCH_FLOATS(1, t->p.negative + 1, t->p.dim)
-                                                   * sizeof(float) / CACHE_LINE * CACHE_LINE + CACHE_LINE);
+    size_t scratch_bytes =
+        SGNS_SCRATCH_FLOATS(MAX_BLOCK_INPUTS, t->p.negative + 1, t->p.dim) * sizeof(float);
+    float *scratch = aligned_alloc(CACHE_LINE, (scratch_bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
     w->status = corpus_cursor_open(&cur, &t->corpus, w->index, t->p.threads, &w->err);
-    if (!out_rows || !scratch)
+    if (w->status == I2V_OK && (!in_rows || !out_rows || !scratch))
         w->status = i2v_fail_nomem(&w->err, "starting a training thread");
 
     /* Slot w->index belongs to this thread alone: carry its totals over
      * from the previous epoch's thread. */
-    uint64_t unpublished = 0, pairs = atomic_load_explicit(&stats->pairs, memory_order_relaxed);
-    double loss = atomic_load_explicit(&stats->loss, memory_order_relaxed);
+    worker_tally tally = {
+        .pairs = atomic_load_explicit(&stats->pairs, memory_order_relaxed),
+        .loss_pairs = atomic_load_explicit(&stats->loss_pairs, memory_order_relaxed),
+        .loss = atomic_load_explicit(&stats->loss, memory_order_relaxed),
+    };
+    uint64_t unpublished = 0;
     float alpha = current_alpha(t);
     while (w->status == I2V_OK) {
         uint32_t *ids;
         size_t n;
         int r = corpus_cursor_next(&cur, &ids, &n, &long_seq, &long_cap, &w->err);
-        if (r < 0) {
-            w->status = w->err.code;
+        if (r <= 0) {
+            if (r < 0)
+                w->status = w->err.code;
             break;
         }
-        if (r == 0)
-            break;
         if (n > kept_cap) {
             uint32_t *bigger = realloc(kept, n * sizeof *bigger);
             if (!bigger) {
@@ -301,39 +366,21 @@ static void *worker_main(void *arg)
             kept = bigger;
             kept_cap = n;
         }
-        size_t n_kept = 0;
-        for (size_t i = 0; i < n; i++)
-            if (t->keep_threshold[ids[i]] == UINT32_MAX ||
-                (uint32_t)i2v_rng_next(&rng) < t->keep_threshold[ids[i]])
-                kept[n_kept++] = ids[i];
+        size_t n_kept = subsample(t, ids, n, kept, &rng);
         if (n_kept > 1)
-            loss += train_sequence(t, kept, n_kept, &rng, alpha, out_rows, scratch, &pairs);
+            train_sequence(t, kept, n_kept, &rng, alpha, in_rows, out_rows, scratch, &tally);
         unpublished += n;
         if (unpublished >= PUBLISH_EVERY_ITEMS) {
-            atomic_fetch_add_explicit(&stats->items, unpublished, memory_order_relaxed);
-            atomic_fetch_add_explicit(&t->items_done, unpublished, memory_order_relaxed);
-            atomic_store_explicit(&stats->pairs, pairs, memory_order_relaxed);
-            atomic_store_explicit(&stats->loss, loss, memory_order_relaxed);
-            unpublished = 0;
+            if (!publish(t, stats, &unpublished, &tally))
+                break;
             alpha = current_alpha(t);
-            if (!isfinite(loss)) {
-                atomic_store(&t->diverged, 1);
-                break;
-            }
-            if (atomic_load_explicit(&t->cancel, memory_order_relaxed) ||
-                atomic_load_explicit(&t->diverged, memory_order_relaxed))
-                break;
         }
     }
-    atomic_fetch_add_explicit(&stats->items, unpublished, memory_order_relaxed);
-    atomic_fetch_add_explicit(&t->items_done, unpublished, memory_order_relaxed);
-    atomic_store_explicit(&stats->pairs, pairs, memory_order_relaxed);
-    atomic_store_explicit(&stats->loss, loss, memory_order_relaxed);
-    if (!isfinite(loss))
-        atomic_store(&t->diverged, 1);
+    publish(t, stats, &unpublished, &tally);
     corpus_cursor_close(&cur);
     free(long_seq);
     free(kept);
+    free(in_rows);
     free(out_rows);
     free(scratch);
 
@@ -364,9 +411,10 @@ static void report(i2v_trainer *t, uint32_t epoch, int epoch_done, const struct 
 {
     uint64_t epoch_items = 0, pairs = 0;
     double loss = 0;
+    /* The loss is sampled: average over the sampled pairs. */
     for (uint32_t i = 0; i < t->p.threads; i++) {
         epoch_items += atomic_load_explicit(&t->stats[i].items, memory_order_relaxed);
-        pairs += atomic_load_explicit(&t->stats[i].pairs, memory_order_relaxed);
+        pairs += atomic_load_explicit(&t->stats[i].loss_pairs, memory_order_relaxed);
         loss += atomic_load_explicit(&t->stats[i].loss, memory_order_relaxed);
     }
     if (!fn)
@@ -420,6 +468,7 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
     for (uint32_t i = 0; i < threads; i++) {
         atomic_init(&t->stats[i].items, 0);
         atomic_init(&t->stats[i].pairs, 0);
+        atomic_init(&t->stats[i].loss_pairs, 0);
         atomic_init(&t->stats[i].loss, 0.0);
     }
     atomic_store(&t->items_done, 0);

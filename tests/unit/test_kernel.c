@@ -46,7 +46,7 @@ static void check_gradient(const sgns_kernel *kernel, uint32_t n_in)
         out_rows[j] = out[j];
     float scratch[SGNS_SCRATCH_FLOATS(N_IN, N_OUT, DIM)];
     const float alpha = 1e-3f;
-    double reported = kernel->block(in_rows, n_in, out_rows, N_OUT, DIM, alpha, scratch);
+    double reported = kernel->block(in_rows, n_in, out_rows, N_OUT, DIM, alpha, scratch, 1);
 
     double din[N_IN][DIM], dout[N_OUT][DIM];
     for (int i = 0; i < N_IN; i++)
@@ -91,16 +91,75 @@ static void reference_step_is_the_sgns_gradient_per_window(void)
     check_gradient(sgns_kernel_reference(), N_IN);
 }
 
-static void best_kernel_step_is_the_sgns_gradient(void)
+static void every_kernel_step_is_the_sgns_gradient(void)
 {
-    check_gradient(sgns_kernel_best(), 1);
-    check_gradient(sgns_kernel_best(), N_IN);
+    const sgns_kernel *all[8];
+    size_t n = sgns_kernels_available(all, 8);
+    CHECK(n >= 1 && all[0] == sgns_kernel_reference());
+    for (size_t i = 0; i < n; i++) {
+        check_gradient(all[i], 1);
+        check_gradient(all[i], N_IN);
+    }
+}
+
+/* Runs `kernel` and the reference on copies of the same random block and
+ * returns the largest difference of any updated value. */
+static double max_difference(const sgns_kernel *kernel, uint32_t dim, uint32_t n_in,
+                             uint32_t n_out, uint64_t seed)
+{
+    size_t in_size = (size_t)n_in * dim, out_size = (size_t)n_out * dim;
+    float *a = malloc(2 * (in_size + out_size) * sizeof *a);
+    float *scratch = malloc(SGNS_SCRATCH_FLOATS(n_in, n_out, dim) * sizeof *scratch);
+    float *in_a[16], *out_a[16], *in_b[16], *out_b[16];
+    i2v_rng rng = i2v_rng_seeded(seed, dim);
+    for (size_t i = 0; i < in_size + out_size; i++)
+        a[i] = a[in_size + out_size + i] = (i2v_rng_float(&rng) - 0.5f) * 0.6f;
+    float *b = a + in_size + out_size;
+    for (uint32_t i = 0; i < n_in; i++) {
+        in_a[i] = a + (size_t)i * dim;
+        in_b[i] = b + (size_t)i * dim;
+    }
+    for (uint32_t j = 0; j < n_out; j++) {
+        out_a[j] = a + in_size + (size_t)j * dim;
+        out_b[j] = b + in_size + (size_t)j * dim;
+    }
+    double la = kernel->block(in_a, n_in, out_a, n_out, dim, 0.025f, scratch, 1);
+    double lb = sgns_kernel_reference()->block(in_b, n_in, out_b, n_out, dim, 0.025f, scratch, 1);
+    double worst = fabs(la - lb) / (1 + fabs(lb)) * 1e-2;
+    for (size_t i = 0; i < in_size + out_size; i++)
+        if (fabs((double)a[i] - b[i]) > worst)
+            worst = fabs((double)a[i] - b[i]);
+    free(a);
+    free(scratch);
+    return worst;
+}
+
+static void every_kernel_matches_the_reference_at_every_dimension(void)
+{
+    const sgns_kernel *all[8];
+    size_t n = sgns_kernels_available(all, 8);
+    for (size_t i = 1; i < n; i++)
+        for (uint32_t dim = 1; dim <= 70; dim++) {
+            double d = max_difference(all[i], dim, 1 + dim % 16, 1 + dim % 7, dim);
+            if (d > 1e-5)
+                fprintf(stderr, "    kernel %s, dim %u: differs by %g\n", all[i]->name, dim, d);
+            CHECK(d <= 1e-5);
+        }
+    for (size_t i = 1; i < n; i++) {
+        CHECK(max_difference(all[i], 100, 10, 6, 1) <= 1e-5);
+        CHECK(max_difference(all[i], 300, 16, 16, 2) <= 1e-5);
+    }
+    printf("# kernels:");
+    for (size_t i = 0; i < n; i++)
+        printf(" %s", all[i]->name);
+    printf("\n");
 }
 
 int main(void)
 {
     RUN(reference_step_is_the_sgns_gradient_per_pair);
     RUN(reference_step_is_the_sgns_gradient_per_window);
-    RUN(best_kernel_step_is_the_sgns_gradient);
+    RUN(every_kernel_step_is_the_sgns_gradient);
+    RUN(every_kernel_matches_the_reference_at_every_dimension);
     CHECK_EXIT();
 }
