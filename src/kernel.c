@@ -119,20 +119,22 @@ __attribute__((target("avx2,fma"))) static float dot_avx2(const float *a, const 
     return f;
 }
 
-/* y += sum_r coef[r * stride] * rows[r], for one row y. */
+/* y = (add ? y : 0) + sum_r coef[r * stride] * rows[r], for one row y.
+ * Writing y whole (rather than zeroing it first) also avoids narrow stores
+ * followed by wide loads, which stall on store forwarding. */
 __attribute__((target("avx2,fma"))) static void combine_avx2(float *y, float *const *rows,
                                                               const float *coef, size_t stride,
-                                                              uint32_t n, uint32_t dim)
+                                                              uint32_t n, uint32_t dim, int add)
 {
     uint32_t k = 0;
     for (; k + 8 <= dim; k += 8) {
-        __m256 acc = _mm256_loadu_ps(y + k);
+        __m256 acc = add ? _mm256_loadu_ps(y + k) : _mm256_setzero_ps();
         for (uint32_t r = 0; r < n; r++)
             acc = _mm256_fmadd_ps(_mm256_set1_ps(coef[r * stride]), _mm256_loadu_ps(rows[r] + k), acc);
         _mm256_storeu_ps(y + k, acc);
     }
     for (; k < dim; k++) {
-        float acc = y[k];
+        float acc = add ? y[k] : 0.0f;
         for (uint32_t r = 0; r < n; r++)
             acc += coef[r * stride] * rows[r][k];
         y[k] = acc;
@@ -150,14 +152,10 @@ __attribute__((target("avx2,fma"))) static double avx2_block(float *const *in, u
         for (uint32_t j = 0; j < n_out; j++)
             g[(size_t)i * n_out + j] = dot_avx2(in[i], out[j], dim);
     double loss = gradients(g, n_in, n_out, alpha, want_loss);
-    for (uint32_t i = 0; i < n_in; i++) {
-        float *gi = grad_in + (size_t)i * dim;
-        for (uint32_t k = 0; k < dim; k++)
-            gi[k] = 0;
-        combine_avx2(gi, out, g + (size_t)i * n_out, 1, n_out, dim);
-    }
+    for (uint32_t i = 0; i < n_in; i++)
+        combine_avx2(grad_in + (size_t)i * dim, out, g + (size_t)i * n_out, 1, n_out, dim, 0);
     for (uint32_t j = 0; j < n_out; j++)
-        combine_avx2(out[j], in, g + j, n_out, n_in, dim);
+        combine_avx2(out[j], in, g + j, n_out, n_in, dim, 1);
     for (uint32_t i = 0; i < n_in; i++) {
         float *gi = grad_in + (size_t)i * dim;
         float *row = in[i];
@@ -194,18 +192,18 @@ __attribute__((target("avx512f"))) static float dot_avx512(const float *a, const
 
 __attribute__((target("avx512f"))) static void combine_avx512(float *y, float *const *rows,
                                                                const float *coef, size_t stride,
-                                                               uint32_t n, uint32_t dim)
+                                                               uint32_t n, uint32_t dim, int add)
 {
     uint32_t k = 0;
     for (; k + 16 <= dim; k += 16) {
-        __m512 acc = _mm512_loadu_ps(y + k);
+        __m512 acc = add ? _mm512_loadu_ps(y + k) : _mm512_setzero_ps();
         for (uint32_t r = 0; r < n; r++)
             acc = _mm512_fmadd_ps(_mm512_set1_ps(coef[r * stride]), _mm512_loadu_ps(rows[r] + k), acc);
         _mm512_storeu_ps(y + k, acc);
     }
     if (k < dim) {
         __mmask16 m = (__mmask16)((1u << (dim - k)) - 1);
-        __m512 acc = _mm512_maskz_loadu_ps(m, y + k);
+        __m512 acc = add ? _mm512_maskz_loadu_ps(m, y + k) : _mm512_setzero_ps();
         for (uint32_t r = 0; r < n; r++)
             acc = _mm512_fmadd_ps(_mm512_set1_ps(coef[r * stride]),
                                   _mm512_maskz_loadu_ps(m, rows[r] + k), acc);
@@ -224,22 +222,21 @@ __attribute__((target("avx512f"))) static double avx512_block(float *const *in, 
         for (uint32_t j = 0; j < n_out; j++)
             g[(size_t)i * n_out + j] = dot_avx512(in[i], out[j], dim);
     double loss = gradients(g, n_in, n_out, alpha, want_loss);
-    for (uint32_t i = 0; i < n_in; i++) {
-        float *gi = grad_in + (size_t)i * dim;
-        for (uint32_t k = 0; k < dim; k++)
-            gi[k] = 0;
-        combine_avx512(gi, out, g + (size_t)i * n_out, 1, n_out, dim);
-    }
+    for (uint32_t i = 0; i < n_in; i++)
+        combine_avx512(grad_in + (size_t)i * dim, out, g + (size_t)i * n_out, 1, n_out, dim, 0);
     for (uint32_t j = 0; j < n_out; j++)
-        combine_avx512(out[j], in, g + j, n_out, n_in, dim);
+        combine_avx512(out[j], in, g + j, n_out, n_in, dim, 1);
     for (uint32_t i = 0; i < n_in; i++) {
         float *gi = grad_in + (size_t)i * dim;
         float *row = in[i];
         uint32_t k = 0;
         for (; k + 16 <= dim; k += 16)
             _mm512_storeu_ps(row + k, _mm512_add_ps(_mm512_loadu_ps(row + k), _mm512_loadu_ps(gi + k)));
-        for (; k < dim; k++)
-            row[k] += gi[k];
+        if (k < dim) {
+            __mmask16 m = (__mmask16)((1u << (dim - k)) - 1);
+            _mm512_mask_storeu_ps(row + k, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, row + k),
+                                                            _mm512_maskz_loadu_ps(m, gi + k)));
+        }
     }
     return loss;
 }

@@ -231,49 +231,81 @@ typedef struct worker_tally {
     uint32_t blocks;
 } worker_tally;
 
+/* Asks the cache for a row that a coming block will update: the rows are
+ * scattered over two matrices far larger than the caches, and waiting for
+ * them is most of the cost of a block. */
+static inline void prefetch_row(const float *row, uint32_t dim)
+{
+    for (uint32_t k = 0; k < dim; k += CACHE_LINE / sizeof(float))
+        __builtin_prefetch(row + k, 1, 3);
+}
+
+/* Draws the negatives of one window: up to `negative` items other than the
+ * centre (word2vec skips a draw equal to the centre). */
+static uint32_t draw_negatives(const i2v_trainer *t, uint32_t centre, i2v_rng *rng, uint32_t *negs)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < t->p.negative; k++) {
+        uint32_t neg = i2v_sampler_draw(t->sampler, i2v_rng_next(rng));
+        if (neg != centre)
+            negs[n++] = neg;
+    }
+    return n;
+}
+
 /* Trains one sequence (already subsampled).  For each centre the context
  * is the items within a reach drawn uniformly from 1..window as word2vec
  * does (the whole sequence when window is 0).  The context rows form one
  * block against the centre's output row and one set of negatives shared
  * by the window (the HogBatch scheme of Ji et al.): the same gradient as
  * word2vec's per-pair loop, with fresh negatives per window instead of per
- * pair, and far fewer row loads. */
+ * pair, and far fewer row loads.  The next centre's negatives are drawn
+ * one step ahead so that their rows can be prefetched. */
 static void train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
-                           float alpha, float **in_rows, float **out_rows, float *scratch,
-                           worker_tally *tally)
+                           float alpha, float **in_rows, float **out_rows, uint32_t *negs,
+                           float *scratch, worker_tally *tally)
 {
-    const uint32_t dim = t->p.dim, negative = t->p.negative;
+    const uint32_t dim = t->p.dim, window = t->p.window;
+    uint32_t *next_negs = negs + t->p.negative;
+    uint32_t n_next = draw_negatives(t, seq[0], rng, next_negs);
     for (size_t pos = 0; pos < n; pos++) {
         uint32_t centre = seq[pos];
+        uint32_t n_negs = n_next;
+        memcpy(negs, next_negs, n_negs * sizeof *negs);
+        if (pos + 1 < n) {
+            n_next = draw_negatives(t, seq[pos + 1], rng, next_negs);
+            for (uint32_t k = 0; k < n_next; k++)
+                prefetch_row(t->output + (size_t)next_negs[k] * dim, dim);
+            prefetch_row(t->output + (size_t)seq[pos + 1] * dim, dim);
+            if (window > 0 && pos + 1 + window < n)
+                prefetch_row(t->input + (size_t)seq[pos + 1 + window] * dim, dim);
+        }
         size_t lo = 0, hi = n - 1;
-        if (t->p.window > 0) {
-            uint32_t reach = t->p.window - i2v_rng_below(i2v_rng_next(rng), t->p.window);
+        if (window > 0) {
+            uint32_t reach = window - i2v_rng_below(i2v_rng_next(rng), window);
             lo = pos > reach ? pos - reach : 0;
             hi = pos + reach < n - 1 ? pos + reach : n - 1;
         }
-        size_t c = lo;
-        while (c <= hi) {
+        for (size_t c = lo; c <= hi;) {
             uint32_t n_in = 0;
             for (; c <= hi && n_in < MAX_BLOCK_INPUTS; c++)
                 if (c != pos)
                     in_rows[n_in++] = t->input + (size_t)seq[c] * dim;
             if (n_in == 0)
                 break;
-            uint32_t n_out = 1;
             out_rows[0] = t->output + (size_t)centre * dim;
-            for (uint32_t k = 0; k < negative; k++) {
-                uint32_t neg = i2v_sampler_draw(t->sampler, i2v_rng_next(rng));
-                if (neg != centre)
-                    out_rows[n_out++] = t->output + (size_t)neg * dim;
-            }
+            for (uint32_t k = 0; k < n_negs; k++)
+                out_rows[1 + k] = t->output + (size_t)negs[k] * dim;
             int want_loss = ++tally->blocks % LOSS_SAMPLE_EVERY == 0;
-            double loss = t->kernel->block(in_rows, n_in, out_rows, n_out, dim, alpha, scratch,
-                                           want_loss);
+            double loss = t->kernel->block(in_rows, n_in, out_rows, 1 + n_negs, dim, alpha,
+                                           scratch, want_loss);
             tally->pairs += n_in;
             if (want_loss) {
                 tally->loss += loss;
                 tally->loss_pairs += n_in;
             }
+            /* A window wider than one block: fresh negatives per block. */
+            n_negs = draw_negatives(t, centre, rng, negs);
         }
         if ((pos & 1023) == 1023 && atomic_load_explicit(&t->cancel, memory_order_relaxed))
             break;
@@ -332,11 +364,12 @@ static void *worker_main(void *arg)
     size_t long_cap = 0, kept_cap = 0;
     float **in_rows = malloc(MAX_BLOCK_INPUTS * sizeof *in_rows);
     float **out_rows = malloc((t->p.negative + 1) * sizeof *out_rows);
+    uint32_t *negs = malloc(2 * t->p.negative * sizeof *negs);
     size_t scratch_bytes =
         SGNS_SCRATCH_FLOATS(MAX_BLOCK_INPUTS, t->p.negative + 1, t->p.dim) * sizeof(float);
     float *scratch = aligned_alloc(CACHE_LINE, (scratch_bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
     w->status = corpus_cursor_open(&cur, &t->corpus, w->index, t->p.threads, &w->err);
-    if (w->status == I2V_OK && (!in_rows || !out_rows || !scratch))
+    if (w->status == I2V_OK && (!in_rows || !out_rows || !negs || !scratch))
         w->status = i2v_fail_nomem(&w->err, "starting a training thread");
 
     /* Slot w->index belongs to this thread alone: carry its totals over
@@ -368,7 +401,7 @@ static void *worker_main(void *arg)
         }
         size_t n_kept = subsample(t, ids, n, kept, &rng);
         if (n_kept > 1)
-            train_sequence(t, kept, n_kept, &rng, alpha, in_rows, out_rows, scratch, &tally);
+            train_sequence(t, kept, n_kept, &rng, alpha, in_rows, out_rows, negs, scratch, &tally);
         unpublished += n;
         if (unpublished >= PUBLISH_EVERY_ITEMS) {
             if (!publish(t, stats, &unpublished, &tally))
@@ -382,6 +415,7 @@ static void *worker_main(void *arg)
     free(kept);
     free(in_rows);
     free(out_rows);
+    free(negs);
     free(scratch);
 
     pthread_mutex_lock(&t->lock);
