@@ -1,17 +1,23 @@
 /* Negative sampling by Walker's alias method (Vose's construction):
  * O(V) memory and O(1) per draw, where word2vec.c spends 400 MB on a table
  * of 10^8 ints whatever the vocabulary.  Each column i is split between
- * item i (with probability threshold[i] / 2^32) and alias[i]. */
+ * item i (with probability threshold / 2^32) and its alias; a full column
+ * is its own alias.  Threshold and alias share 8 bytes, so a draw touches
+ * one cache line. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "error.h"
 #include "rng.h"
 
+typedef struct alias_column {
+    uint32_t threshold; /* keep the column's own item if a 32-bit draw is below */
+    uint32_t alias;
+} alias_column;
+
 struct i2v_sampler {
     uint32_t n;
-    uint32_t *alias;
-    uint64_t *threshold; /* compare against a 32-bit draw; 2^32 = always */
+    alias_column *column;
     double *probability; /* exact, for tests and diagnostics */
 };
 
@@ -19,8 +25,7 @@ void i2v_sampler_free(i2v_sampler *s)
 {
     if (!s)
         return;
-    free(s->alias);
-    free(s->threshold);
+    free(s->column);
     free(s->probability);
     free(s);
 }
@@ -38,11 +43,10 @@ i2v_status i2v_sampler_create(const uint64_t *counts, uint32_t n, double exponen
     uint32_t *small = malloc(n * sizeof *small), *large = malloc(n * sizeof *large);
     if (s) {
         s->n = n;
-        s->alias = malloc(n * sizeof *s->alias);
-        s->threshold = malloc(n * sizeof *s->threshold);
+        s->column = malloc(n * sizeof *s->column);
         s->probability = malloc(n * sizeof *s->probability);
     }
-    if (!s || !scaled || !small || !large || !s->alias || !s->threshold || !s->probability) {
+    if (!s || !scaled || !small || !large || !s->column || !s->probability) {
         i2v_sampler_free(s);
         free(scaled);
         free(small);
@@ -67,7 +71,7 @@ i2v_status i2v_sampler_create(const uint64_t *counts, uint32_t n, double exponen
     for (uint32_t i = 0; i < n; i++) {
         s->probability[i] /= sum;
         scaled[i] = s->probability[i] * n;
-        s->alias[i] = i;
+        s->column[i] = (alias_column){UINT32_MAX, i};
         if (scaled[i] < 1.0)
             small[n_small++] = i;
         else
@@ -75,19 +79,16 @@ i2v_status i2v_sampler_create(const uint64_t *counts, uint32_t n, double exponen
     }
     while (n_small && n_large) {
         uint32_t l = small[--n_small], g = large[n_large - 1];
-        s->threshold[l] = (uint64_t)llround(scaled[l] * 4294967296.0);
-        s->alias[l] = g;
+        double threshold = scaled[l] * 4294967296.0;
+        s->column[l].threshold = threshold >= UINT32_MAX ? UINT32_MAX : (uint32_t)llround(threshold);
+        s->column[l].alias = g;
         scaled[g] -= 1.0 - scaled[l];
         if (scaled[g] < 1.0) {
             n_large--;
             small[n_small++] = g;
         }
     }
-    /* What is left is 1 up to rounding. */
-    while (n_large)
-        s->threshold[large[--n_large]] = 1ull << 32;
-    while (n_small)
-        s->threshold[small[--n_small]] = 1ull << 32;
+    /* What is left is 1 up to rounding: those columns stay their own alias. */
     free(scaled);
     free(small);
     free(large);
@@ -97,9 +98,9 @@ i2v_status i2v_sampler_create(const uint64_t *counts, uint32_t n, double exponen
 
 uint32_t i2v_sampler_draw(const i2v_sampler *s, uint64_t random64)
 {
-    uint32_t column = i2v_rng_below(random64, s->n);
-    uint64_t coin = random64 & 0xffffffffu;
-    return coin < s->threshold[column] ? column : s->alias[column];
+    uint32_t i = i2v_rng_below(random64, s->n);
+    alias_column c = s->column[i];
+    return (uint32_t)random64 < c.threshold ? i : c.alias;
 }
 
 double i2v_sampler_probability(const i2v_sampler *s, uint32_t i)

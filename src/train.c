@@ -221,7 +221,7 @@ i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i
 enum { MAX_BLOCK_INPUTS = 16 };
 /* One block in LOSS_SAMPLE_EVERY computes its loss: the running loss is an
  * unbiased sample, and a non-finite one still shows within a few blocks. */
-enum { LOSS_SAMPLE_EVERY = 16 };
+enum { LOSS_SAMPLE_EVERY = 64 };
 
 /* What one worker accumulates between publications. */
 typedef struct worker_tally {
