@@ -154,9 +154,7 @@ static void append(csv_reader *r, const char *bytes, size_t n)
             cap *= 2;
         char *bigger = realloc(r->rec, cap);
         if (!bigger) {
-            /* Not a data defect, but the row cannot be kept: it is reported
-             * like one rather than losing the whole run. */
-            set_defect(r, "out of memory holding the row");
+            r->out_of_memory = 1;
             return;
         }
         r->rec = bigger;
@@ -175,7 +173,7 @@ static void end_field(csv_reader *r)
     if (r->n_fields == r->fields_cap) {
         size_t *bigger = realloc(r->field_end, 2 * r->fields_cap * sizeof *bigger);
         if (!bigger) {
-            set_defect(r, "out of memory holding the row");
+            r->out_of_memory = 1;
             return;
         }
         r->field_end = bigger;
@@ -279,7 +277,20 @@ static void begin_record(csv_reader *r)
     r->defect = NULL;
     r->defect_field = 0;
     r->blank = 0;
+    r->out_of_memory = 0;
     r->record_line = r->line;
+}
+
+/* The record is complete: report it, unless it could not be held. */
+static csv_event end_record(csv_reader *r, const record_parse *rp, i2v_error *err)
+{
+    if (r->out_of_memory) {
+        i2v_fail(err, I2V_ERR_NOMEM, "%s:%llu: out of memory holding a row of %zu bytes",
+                 r->name, (unsigned long long)r->record_line, r->rec_len);
+        return CSV_ERROR;
+    }
+    r->blank = !rp->content;
+    return CSV_RECORD;
 }
 
 csv_event csv_reader_next(csv_reader *r, i2v_error *err)
@@ -299,10 +310,8 @@ csv_event csv_reader_next(csv_reader *r, i2v_error *err)
         size_t at = r->block_pos;
         int ended = parse_block(r, &rp, &at);
         r->block_pos = at;
-        if (ended) {
-            r->blank = !rp.content;
-            return CSV_RECORD;
-        }
+        if (ended)
+            return end_record(r, &rp, err);
     }
     if (!consumed)
         return CSV_END;
@@ -310,6 +319,5 @@ csv_event csv_reader_next(csv_reader *r, i2v_error *err)
     if (rp.state == IN_QUOTED)
         set_defect(r, "bad quoting: a quoted field is never closed");
     end_field(r);
-    r->blank = !rp.content;
-    return CSV_RECORD;
+    return end_record(r, &rp, err);
 }

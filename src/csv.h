@@ -45,6 +45,7 @@ typedef struct csv_reader {
     uint64_t record_line;   /* the line the current record started on */
     int blank;              /* the record is an empty line */
     const char *defect;     /* NULL, or why the record breaks the rules */
+    int out_of_memory;      /* the record could not be held (an error) */
     size_t defect_field;    /* 1-based field the defect was found in */
 } csv_reader;
 

@@ -13,6 +13,7 @@ typedef struct command {
 static const command commands[] = {
     {"vocab", cmd_vocab, "count items: TSV item<TAB>count, most frequent first"},
     {"train", cmd_train, "learn embeddings from sequences (skip-gram, negative sampling)"},
+    {"sessions", cmd_sessions, "interaction logs (CSV/TSV) to sequences, one session per line"},
 };
 
 static void usage(FILE *out)
