@@ -229,7 +229,8 @@ static void describe_column(const log_reader *lr, int role, char *out, size_t si
     snprintf(out, size, "column %zu '%s'", lr->column[role] + 1, lr->column_name[role]);
 }
 
-/* Checks a row; on a problem writes why to `reason` and returns false. */
+/* Checks a row; on a problem writes why to `reason` and returns false.
+ * Messages are only formatted for bad rows: this runs for every event. */
 static bool row_fields(log_reader *lr, const char *field[N_ROLES], size_t len[N_ROLES],
                        int64_t *time_usec, char *reason, size_t size)
 {
@@ -240,14 +241,15 @@ static bool row_fields(log_reader *lr, const char *field[N_ROLES], size_t len[N_
         return false;
     }
     for (int role = 0; role < N_ROLES; role++) {
-        describe_column(lr, role, column, sizeof column);
         if (lr->column[role] >= csv->n_fields) {
+            describe_column(lr, role, column, sizeof column);
             snprintf(reason, size, "missing field: no %s (%s) in a row of %zu field%s",
                      column_role[role], column, csv->n_fields, csv->n_fields == 1 ? "" : "s");
             return false;
         }
         field[role] = trimmed_field(csv, lr->column[role], &len[role]);
         if (len[role] == 0) {
+            describe_column(lr, role, column, sizeof column);
             snprintf(reason, size, "%s: empty %s", column, column_role[role]);
             return false;
         }
