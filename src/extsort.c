@@ -7,20 +7,24 @@
 
 #include "error.h"
 
-/* One buffered event.  The first user bytes sit in the key itself so that
- * most comparisons never touch the user arena. */
+/* One buffered event, 32 bytes.  The first PREFIX_BYTES of the user sit in
+ * the key itself, zero-padded, compared as big-endian integers: user ids of
+ * up to 12 bytes ("user_1234567") never send the sort to the user arena,
+ * whose random accesses would miss the cache. */
 typedef struct sort_key {
-    uint64_t prefix;   /* first 8 user bytes, big-endian, zero-padded */
-    int64_t time_usec;
-    uint64_t user_off; /* into the user arena */
+    uint64_t prefix;   /* user bytes 0..7 */
+    uint32_t prefix2;  /* user bytes 8..11 */
     uint32_t user_len;
+    int64_t time_usec;
+    uint32_t user_off; /* into the user arena, which spills before 4 GiB */
     uint32_t item;
 } sort_key;
 
 /* What one buffered event costs besides its user bytes: its key and the key's
  * place in the merge sort's scratch array. */
 #define KEY_COST (2 * sizeof(sort_key))
-#define PREFIX_BYTES 8
+#define PREFIX_BYTES 12
+#define MAX_USER_ARENA ((uint64_t)UINT32_MAX)
 #define INSERTION_SORT_RUN 16
 #define INITIAL_KEYS 1024
 #define INITIAL_USER_BYTES 4096
@@ -94,21 +98,31 @@ static int compare_bytes(const char *a, size_t a_len, const char *b, size_t b_le
 
 static int compare_time(int64_t a, int64_t b) { return (a > b) - (a < b); }
 
-static uint64_t user_prefix(const char *user, size_t len)
+/* user[from..to) as a big-endian integer, zero-padded past len. */
+static uint64_t user_bytes_be(const char *user, size_t len, size_t from, size_t to)
 {
-    uint64_t prefix = 0;
-    for (size_t i = 0; i < PREFIX_BYTES; i++)
-        prefix = prefix << 8 | (i < len ? (unsigned char)user[i] : 0);
-    return prefix;
+    uint64_t value = 0;
+    for (size_t i = from; i < to; i++)
+        value = value << 8 | (i < len ? (unsigned char)user[i] : 0);
+    return value;
 }
 
+/* Equal prefixes mean the first min(len, 12) bytes agree and the rest of
+ * the prefix of the shorter user is padding, equal to the longer one's
+ * bytes there: a user of up to 12 bytes is then a prefix of the other, and
+ * only longer users need the arena, past the prefix. */
 static int compare_keys(const sort_key *a, const sort_key *b, const char *users)
 {
     if (a->prefix != b->prefix)
         return a->prefix < b->prefix ? -1 : 1;
-    /* Equal prefixes of two equally long users of up to 8 bytes: equal users. */
-    if (a->user_len != b->user_len || a->user_len > PREFIX_BYTES) {
-        int c = compare_bytes(users + a->user_off, a->user_len, users + b->user_off, b->user_len);
+    if (a->prefix2 != b->prefix2)
+        return a->prefix2 < b->prefix2 ? -1 : 1;
+    if (a->user_len <= PREFIX_BYTES || b->user_len <= PREFIX_BYTES) {
+        if (a->user_len != b->user_len)
+            return a->user_len < b->user_len ? -1 : 1;
+    } else {
+        int c = compare_bytes(users + a->user_off + PREFIX_BYTES, a->user_len - PREFIX_BYTES,
+                              users + b->user_off + PREFIX_BYTES, b->user_len - PREFIX_BYTES);
         if (c)
             return c;
     }
@@ -148,23 +162,26 @@ static void merge_halves(const sort_key *from, sort_key *to, size_t lo, size_t m
         to[k++] = from[j++];
 }
 
+/* Sorts to[lo..hi), using from[lo..hi) (which holds the same keys) as
+ * scratch.  Top-down, so that small ranges are sorted while they are in
+ * the cache: a bottom-up sort of a buffer of a gigabyte would stream the
+ * whole buffer through memory once per pass. */
+static void sort_range(sort_key *from, sort_key *to, size_t lo, size_t hi, const char *users)
+{
+    if (hi - lo <= INSERTION_SORT_RUN) {
+        insertion_sort(to + lo, hi - lo, users);
+        return;
+    }
+    size_t mid = lo + (hi - lo) / 2;
+    sort_range(to, from, lo, mid, users);
+    sort_range(to, from, mid, hi, users);
+    merge_halves(from, to, lo, mid, hi, users);
+}
+
 static void sort_keys(sort_key *keys, sort_key *scratch, size_t n, const char *users)
 {
-    for (size_t lo = 0; lo < n; lo += INSERTION_SORT_RUN)
-        insertion_sort(keys + lo, n - lo < INSERTION_SORT_RUN ? n - lo : INSERTION_SORT_RUN, users);
-    sort_key *from = keys, *to = scratch;
-    for (size_t width = INSERTION_SORT_RUN; width < n; width *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * width) {
-            size_t mid = lo + width < n ? lo + width : n;
-            size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
-            merge_halves(from, to, lo, mid, hi, users);
-        }
-        sort_key *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != keys)
-        memcpy(keys, from, n * sizeof *keys);
+    memcpy(scratch, keys, n * sizeof *keys);
+    sort_range(scratch, keys, 0, n, users);
 }
 
 /* ---- run files ---- */
@@ -619,14 +636,16 @@ i2v_status event_sorter_add(event_sorter *s, const char *user, size_t user_len,
         return i2v_fail(err, I2V_ERR_LIMIT, "a user is longer than 4 GiB");
     uint64_t limit = buffer_limit(s, other_bytes);
     uint64_t used = (uint64_t)(s->n_keys + 1) * KEY_COST + s->users_len + user_len;
+    bool full = used > limit || s->users_len + user_len > MAX_USER_ARENA;
     i2v_status st;
-    if (s->n_keys > 0 && used > limit && (st = spill_buffer(s, err)) != I2V_OK)
+    if (s->n_keys > 0 && full && (st = spill_buffer(s, err)) != I2V_OK)
         return st;
     if ((st = reserve(s, user_len, limit, err)) != I2V_OK)
         return st;
     memcpy(s->users + s->users_len, user, user_len);
-    s->keys[s->n_keys++] = (sort_key){user_prefix(user, user_len), time_usec, s->users_len,
-                                      (uint32_t)user_len, item};
+    s->keys[s->n_keys++] = (sort_key){user_bytes_be(user, user_len, 0, 8),
+                                      (uint32_t)user_bytes_be(user, user_len, 8, 12),
+                                      (uint32_t)user_len, time_usec, (uint32_t)s->users_len, item};
     s->users_len += user_len;
     return I2V_OK;
 }

@@ -21,16 +21,19 @@ typedef struct test_event {
     uint32_t item; /* the input position: equal keys must come out by it */
 } test_event;
 
-/* Users with shared prefixes, lengths around the 8-byte key prefix, and
- * a NUL byte; times with many ties. */
+/* Users with shared prefixes, lengths around the 8 and 12 bytes the sort
+ * keys hold inline, and a NUL byte; times with many ties. */
 static void make_events(test_event *ev, size_t n)
 {
-    static const char *const stems[] = {"u", "user", "user0000", "user00000", "user0000\0x",
-                                        "a-very-long-user-name-", "\xc3\xa9t\xc3\xa9"};
-    static const size_t stem_len[] = {1, 4, 8, 9, 10, 22, 6};
+    static const char *const stems[] = {"u",           "user",        "user0000",
+                                        "user00000",   "user0000\0x", "user_123456",
+                                        "user_1234567", "a-very-long-user-name-",
+                                        "\xc3\xa9t\xc3\xa9"};
+    static const size_t stem_len[] = {1, 4, 8, 9, 10, 11, 12, 22, 6};
+    enum { N_STEMS = sizeof stem_len / sizeof stem_len[0] };
     i2v_rng rng = i2v_rng_seeded(7, 0);
     for (size_t i = 0; i < n; i++) {
-        size_t s = i2v_rng_next(&rng) % 7;
+        size_t s = i2v_rng_next(&rng) % N_STEMS;
         memcpy(ev[i].user, stems[s], stem_len[s]);
         int extra = (int)(i2v_rng_next(&rng) % 30);
         ev[i].user_len = stem_len[s] + (size_t)snprintf(ev[i].user + stem_len[s], 8, "%d", extra);
