@@ -113,9 +113,7 @@ static i2v_status output_safe_item(log_reader *lr, const char **item, size_t len
 /* What the dictionary costs, charged against the sort budget. */
 static size_t dictionary_bytes(const i2v_vocab *v)
 {
-    size_t per_item = sizeof *v->offset + sizeof *v->length + sizeof *v->count;
-    size_t per_slot = sizeof *v->slot_id + sizeof *v->slot_hash;
-    return (size_t)v->arena_cap + (size_t)v->cap * per_item + (size_t)v->slots * per_slot;
+    return vocab_memory_bytes(v);
 }
 
 /* ---- the header ---- */

@@ -22,9 +22,8 @@ i2v_status i2v_vocab_create(i2v_vocab **out, i2v_error *err)
     v->offset = malloc(v->cap * sizeof *v->offset);
     v->length = malloc(v->cap * sizeof *v->length);
     v->count = malloc(v->cap * sizeof *v->count);
-    v->slot_id = calloc(v->slots, sizeof *v->slot_id);
-    v->slot_hash = malloc(v->slots * sizeof *v->slot_hash);
-    if (!v->arena || !v->offset || !v->length || !v->count || !v->slot_id || !v->slot_hash) {
+    v->slot = calloc(v->slots, sizeof *v->slot);
+    if (!v->arena || !v->offset || !v->length || !v->count || !v->slot) {
         i2v_vocab_free(v);
         return i2v_fail_nomem(err, "creating a vocabulary");
     }
@@ -40,8 +39,7 @@ void i2v_vocab_free(i2v_vocab *v)
     free(v->offset);
     free(v->length);
     free(v->count);
-    free(v->slot_id);
-    free(v->slot_hash);
+    free(v->slot);
     free(v);
 }
 
@@ -53,25 +51,18 @@ static uint64_t hash_of(const i2v_vocab *v, uint32_t id)
 /* Rebuilds the hash table with `slots` slots from the item arrays. */
 static i2v_status rehash(i2v_vocab *v, uint64_t slots, i2v_error *err)
 {
-    uint32_t *ids = calloc(slots, sizeof *ids);
-    uint64_t *hashes = malloc(slots * sizeof *hashes);
-    if (!ids || !hashes) {
-        free(ids);
-        free(hashes);
+    vocab_slot *table = calloc(slots, sizeof *table);
+    if (!table)
         return i2v_fail_nomem(err, "growing the vocabulary table");
-    }
     for (uint32_t id = 0; id < v->size; id++) {
         uint64_t h = hash_of(v, id);
         uint64_t s = h & (slots - 1);
-        while (ids[s])
+        while (table[s].id_plus_one)
             s = (s + 1) & (slots - 1);
-        ids[s] = id + 1;
-        hashes[s] = h;
+        table[s] = (vocab_slot){h, id + 1, v->length[id]};
     }
-    free(v->slot_id);
-    free(v->slot_hash);
-    v->slot_id = ids;
-    v->slot_hash = hashes;
+    free(v->slot);
+    v->slot = table;
     v->slots = slots;
     return I2V_OK;
 }
@@ -119,12 +110,14 @@ static int64_t find_hashed(const i2v_vocab *v, const char *item, size_t len, uin
                            uint64_t *slot_out)
 {
     uint64_t mask = v->slots - 1, s = h & mask;
-    for (; v->slot_id[s]; s = (s + 1) & mask) {
-        uint32_t id = v->slot_id[s] - 1;
-        if (v->slot_hash[s] == h && v->length[id] == len &&
-            memcmp(v->arena + v->offset[id], item, len) == 0) {
-            *slot_out = s;
-            return id;
+    for (; v->slot[s].id_plus_one; s = (s + 1) & mask) {
+        const vocab_slot *slot = &v->slot[s];
+        if (slot->hash == h && slot->length == len) {
+            uint32_t id = slot->id_plus_one - 1;
+            if (memcmp(v->arena + v->offset[id], item, len) == 0) {
+                *slot_out = s;
+                return id;
+            }
         }
     }
     *slot_out = s;
@@ -156,8 +149,7 @@ i2v_status i2v_vocab_add(i2v_vocab *v, const char *item, size_t len, uint64_t co
     v->length[id] = (uint32_t)len;
     v->count[id] = count;
     v->total += count;
-    v->slot_id[slot] = id + 1;
-    v->slot_hash[slot] = h;
+    v->slot[slot] = (vocab_slot){h, id + 1, (uint32_t)len};
     if ((uint64_t)v->size * 2 > v->slots && (st = rehash(v, v->slots * 2, err)) != I2V_OK)
         return st;
     if (id_out)
@@ -296,4 +288,10 @@ int64_t i2v_vocab_find(const i2v_vocab *v, const char *item, size_t len)
 {
     uint64_t slot;
     return find_hashed(v, item, len, i2v_hash_bytes(item, len), &slot);
+}
+
+size_t vocab_memory_bytes(const i2v_vocab *v)
+{
+    size_t per_item = sizeof *v->offset + sizeof *v->length + sizeof *v->count;
+    return (size_t)v->arena_cap + (size_t)v->cap * per_item + (size_t)v->slots * sizeof *v->slot;
 }

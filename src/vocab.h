@@ -4,6 +4,12 @@
 
 #include "item2vec.h"
 
+typedef struct vocab_slot {
+    uint64_t hash;
+    uint32_t id_plus_one; /* 0: empty */
+    uint32_t length;
+} vocab_slot;
+
 struct i2v_vocab {
     /* Items, in id order: bytes at arena + offset[i], NUL-terminated. */
     char *arena;
@@ -12,13 +18,15 @@ struct i2v_vocab {
     uint32_t *length;
     uint64_t *count;
     uint32_t size, cap;
-    /* Open addressing, linear probing: slot holds id + 1 (0 = empty) and
-     * the item's hash, so most mismatches are rejected without touching
-     * the arena. */
-    uint32_t *slot_id;
-    uint64_t *slot_hash;
+    /* Open addressing, linear probing.  A slot holds the item's hash and
+     * length besides its id, so a lookup touches one slot and, on a likely
+     * match only, the arena. */
+    struct vocab_slot *slot;
     uint64_t slots; /* a power of two, kept at most half full */
     uint64_t total;
 };
+
+/* Bytes the vocabulary holds now (arena, arrays and table). */
+size_t vocab_memory_bytes(const i2v_vocab *vocab);
 
 #endif
