@@ -79,3 +79,17 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+
+# The whole test suite built with AddressSanitizer and UBSan: any report
+# fails the run.
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check-sanitize:
+	$(MAKE) BUILD=build/sanitize OPT="-O1 -g $(SANITIZE)" LDFLAGS="$(SANITIZE)" \
+	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 test
+
+# The black-box tests with every item2vec process under valgrind memcheck:
+# an error or a definite leak makes the process exit 99, failing its test.
+check-valgrind: $(BIN) $(TEST_BIN) $(TOOL_BIN)
+	@BUILD=$(BUILD) I2V_REAL=$(BIN) I2V=tests/valgrind-wrap.sh VALGRIND_ONLY_CLI=1 sh tests/run.sh
+
+.PHONY: check-sanitize check-valgrind

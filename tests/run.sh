@@ -6,7 +6,7 @@
 BUILD=${BUILD:-build}
 export BUILD
 I2V=${I2V:-$BUILD/item2vec}
-export I2V
+export I2V I2V_REAL
 cd "$(dirname "$0")/.." || exit 1
 log=$(mktemp "${TMPDIR:-/tmp}/item2vec-tests.XXXXXX") || exit 1
 trap 'rm -f "$log"' EXIT
@@ -27,9 +27,11 @@ run_one() {
 }
 
 {
-    for t in "$BUILD"/tests/test_*; do
-        [ -x "$t" ] && run_one "$(basename "$t")" "$t"
-    done
+    if [ -z "${VALGRIND_ONLY_CLI:-}" ]; then
+        for t in "$BUILD"/tests/test_*; do
+            [ -x "$t" ] && run_one "$(basename "$t")" "$t"
+        done
+    fi
     for t in tests/cli/test_*.sh; do
         [ -f "$t" ] && run_one "$(basename "$t")" sh "$t"
     done
