@@ -337,6 +337,31 @@ i2v_status i2v_analogy(const i2v_model *model, uint32_t a, uint32_t b, uint32_t 
                        i2v_analogy_method method, uint32_t limit, uint32_t k, i2v_neighbor *out,
                        uint32_t *n_out, i2v_error *err);
 
+/* Top-k for many items at once, each item's own vector as the query (the
+ * item itself excluded): what `similar --all` prints.  The neighbours of
+ * ids[q] go to out[q * k ...], best first, and their number to n_out[q]
+ * (0 for an item whose vector is zero).  A blocked matrix product on
+ * `threads` threads (1..I2V_MAX_THREADS); scores are bit for bit those
+ * i2v_nearest gives for the item's vector, so the result of a query never
+ * depends on the batch it was in.  limit as for i2v_nearest. */
+i2v_status i2v_nearest_items(const i2v_model *model, const uint32_t *ids, size_t n_ids,
+                             uint32_t limit, uint32_t k, uint32_t threads, i2v_neighbor *out,
+                             uint32_t *n_out, i2v_error *err);
+
+/* Model files, as `info` and `convert` see them. */
+
+/* The version of the native format this library writes and reads. */
+#define I2V_NATIVE_VERSION 1u
+
+/* The format a model was read from (NATIVE for a model from training). */
+i2v_format i2v_model_format(const i2v_model *model);
+
+/* Checks what opening does not, reading every byte: for a native file the
+ * checksums of the vector sections, and for every model that all values
+ * are finite, that the stored norms match the vectors and that the index
+ * leads to every item.  I2V_ERR_FORMAT names what is wrong. */
+i2v_status i2v_model_verify(const i2v_model *model, i2v_error *err);
+
 /* ---- query: further declarations go above this line ---- */
 
 /* ------------------------------------------------------------------ */

@@ -41,6 +41,53 @@ i2v_status model_own(i2v_model *m, void *block, i2v_error *err)
     return i2v_fail(err, I2V_ERR_LIMIT, "internal: too many blocks owned by one model");
 }
 
+i2v_status model_new(const char *name, i2v_model **out, i2v_error *err)
+{
+    *out = NULL;
+    i2v_model *m = calloc(1, sizeof *m);
+    char *copy = strdup(name ? name : "model");
+    if (!m || !copy) {
+        free(m);
+        free(copy);
+        return i2v_fail_nomem(err, "creating a model");
+    }
+    m->source = copy;
+    i2v_status st = model_own(m, copy, err);
+    if (st != I2V_OK) {
+        i2v_model_free(m);
+        return st;
+    }
+    *out = m;
+    return I2V_OK;
+}
+
+uint32_t model_first_nonfinite_row(const float *rows, uint32_t dim, uint32_t first, uint32_t end)
+{
+    /* Exponent bits all set: an infinity or a NaN.  Integer tests on the
+     * bits vectorise well and ignore the floating-point environment. */
+    const uint32_t exponent = 0x7f800000u;
+    for (uint32_t r = first; r < end; r++) {
+        const float *row = rows + (size_t)r * dim;
+        uint32_t bad = 0;
+        for (uint32_t j = 0; j < dim; j++) {
+            uint32_t bits;
+            memcpy(&bits, row + j, sizeof bits);
+            bad |= (bits & exponent) == exponent;
+        }
+        if (bad)
+            return r;
+    }
+    return end;
+}
+
+int model_host_is_little_endian(void)
+{
+    const uint32_t one = 1;
+    unsigned char first;
+    memcpy(&first, &one, 1);
+    return first == 1;
+}
+
 void i2v_model_free(i2v_model *m)
 {
     if (!m)
@@ -67,9 +114,21 @@ i2v_status model_build_index(i2v_model *m, i2v_error *err)
     if (!index)
         return i2v_fail_nomem(err, "building the item index");
     for (uint32_t i = 0; i < m->size; i++) {
-        uint64_t s = i2v_hash_bytes(m->names + m->name_offset[i], m->name_length[i]) & (slots - 1);
-        while (index[s])
-            s = (s + 1) & (slots - 1);
+        const char *name = m->names + m->name_offset[i];
+        uint32_t len = m->name_length[i];
+        uint64_t s = i2v_hash_bytes(name, len) & (slots - 1);
+        for (; index[s]; s = (s + 1) & (slots - 1)) {
+            uint32_t other = index[s] - 1;
+            /* Files from elsewhere may repeat an item; a lookup could
+             * then never reach the second row. */
+            if (m->name_length[other] == len &&
+                memcmp(m->names + m->name_offset[other], name, len) == 0) {
+                free(index);
+                return i2v_fail(err, I2V_ERR_FORMAT, "item '%.*s' appears twice (rows %u and %u)",
+                                (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
+                                name, other + 1, i + 1);
+            }
+        }
         index[s] = i + 1;
     }
     m->index = index;

@@ -32,16 +32,25 @@ struct i2v_model {
     int has_params;
     i2v_train_params params;
 
+    /* Where it came from, for messages, `info` and `info --verify`. */
+    const char *source;       /* file or data name (owned), or NULL */
+    const unsigned char *native_bytes; /* a native file's bytes, else NULL */
+    size_t native_len;
+
     /* Ownership. */
     void *mapping;            /* munmap(mapping, mapping_len) on free */
     size_t mapping_len;
     void *owned[16];          /* free() on free */
 };
 
+/* Items are quoted in messages up to this many bytes. */
+#define MODEL_ITEM_IN_MESSAGE 200
+
 /* Registers a malloc'ed block for release with the model. */
 i2v_status model_own(i2v_model *m, void *block, i2v_error *err);
 
-/* Builds m->index over m's names (owned by m). */
+/* Builds m->index over m's names (owned by m); an item that appears
+ * twice is I2V_ERR_FORMAT naming it. */
 i2v_status model_build_index(i2v_model *m, i2v_error *err);
 
 /* Fills m->norms (owned by m) from the input vectors. */
@@ -55,5 +64,29 @@ i2v_status model_write_w2v(const i2v_model *m, FILE *out, int binary, const char
                            i2v_error *err);
 i2v_status model_write_native(const i2v_model *m, FILE *out, const char *name,
                               i2v_error *err);
+
+/* Loaders (model_load.c dispatches; `data` stays owned by the caller,
+ * except that native models point into it, so it must outlive them). */
+i2v_status model_parse_native(const unsigned char *data, size_t len, const char *name,
+                              i2v_model **out, i2v_error *err);
+i2v_status model_parse_w2v(const unsigned char *data, size_t len, int binary, const char *name,
+                           i2v_model **out, i2v_error *err);
+
+/* 1 when word2vec data looks like the text format, 0 for binary. */
+int model_w2v_looks_textual(const unsigned char *data, size_t len);
+
+/* Full check of a native model: every checksum, every value finite,
+ * norms and index consistent with the rows and names. */
+i2v_status model_verify_native(const i2v_model *m, i2v_error *err);
+
+/* An empty model named `name` (a copy, owned by the model). */
+i2v_status model_new(const char *name, i2v_model **out, i2v_error *err);
+
+/* The first row in [first, end) holding a NaN or an infinity, or end. */
+uint32_t model_first_nonfinite_row(const float *rows, uint32_t dim, uint32_t first,
+                                   uint32_t end);
+
+/* 1 on a little-endian machine: the formats store little-endian values. */
+int model_host_is_little_endian(void);
 
 #endif
