@@ -83,6 +83,10 @@ uint32_t cli_online_cpus(void);
 /* Subcommands: each parses its own argv (argv[0] is the command name). */
 int cmd_vocab(int argc, char **argv);
 int cmd_train(int argc, char **argv);
+int cmd_similar(int argc, char **argv);
+int cmd_analogy(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+int cmd_info(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 
 #endif

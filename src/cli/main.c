@@ -13,6 +13,10 @@ typedef struct command {
 static const command commands[] = {
     {"vocab", cmd_vocab, "count items: TSV item<TAB>count, most frequent first"},
     {"train", cmd_train, "learn embeddings from sequences (skip-gram, negative sampling)"},
+    {"similar", cmd_similar, "nearest items by cosine: TSV query<TAB>rank<TAB>item<TAB>score"},
+    {"analogy", cmd_analogy, "A is to B as C is to ?  (3CosAdd, or 3CosMul)"},
+    {"convert", cmd_convert, "a model into another format (native, word2vec binary/text)"},
+    {"info", cmd_info, "what a model holds; --verify checks the whole file"},
     {"sessions", cmd_sessions, "interaction logs (CSV/TSV) to sequences, one session per line"},
 };
 

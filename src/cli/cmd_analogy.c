@@ -1,0 +1,208 @@
+/* item2vec analogy: "A is to B as C is to ?", from arguments or one
+ * question per input line. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "cli.h"
+
+static const char analogy_help[] =
+    "Usage: item2vec analogy -m MODEL [options] [A B C]\n"
+    "\"A is to B as C is to ?\": the items nearest to B - A + C, leaving out A,\n"
+    "B and C.  The default method is 3CosAdd, gensim's\n"
+    "most_similar(positive=[B, C], negative=[A]): cosine with the mean of the\n"
+    "unit vectors.  --method mul is 3CosMul (Levy & Goldberg), gensim's\n"
+    "most_similar_cosmul: cos(x,B) * cos(x,C) / (cos(x,A) + 1e-6) with each\n"
+    "cosine shifted to [0,1].\n"
+    "With no A B C, reads one question per line of standard input: 'A B C'.\n"
+    "A fourth field (the expected answer in word2vec's questions-words.txt)\n"
+    "is ignored, and lines starting with ':' (its section titles) are skipped;\n"
+    "'item2vec eval' scores such files.\n\n"
+    "  -m, --model MODEL    native .i2v, word2vec .bin or .txt/.vec\n"
+    "  -k, --top N          answers per question (default 10)\n"
+    "      --method M       add (3CosAdd, default) or mul (3CosMul)\n"
+    "      --restrict N     answer only among the first N items\n"
+    "      --json           JSON lines {\"query\",\"rank\",\"item\",\"score\"}\n"
+    "  -h, --help           this help\n\n"
+    "Output: TSV query<TAB>rank<TAB>item<TAB>score as in 'item2vec similar',\n"
+    "the query column being \"A B C\".  A question with an unknown item or not\n"
+    "three items is reported on stderr, the others are still answered, and\n"
+    "the exit code is 1.\n";
+
+enum { OPT_METHOD = 256, OPT_RESTRICT, OPT_JSON };
+
+typedef struct analogy_args {
+    const char *model;
+    uint32_t k, restrict_to;
+    i2v_analogy_method method;
+    int json;
+    char **words;
+    int n_words;
+} analogy_args;
+
+static int parse_method(const char *text, i2v_analogy_method *out)
+{
+    if (strcmp(text, "add") == 0 || strcmp(text, "3cosadd") == 0)
+        *out = I2V_ANALOGY_ADD;
+    else if (strcmp(text, "mul") == 0 || strcmp(text, "3cosmul") == 0)
+        *out = I2V_ANALOGY_MUL;
+    else
+        return cli_usage_error("--method: '%s' is not add or mul", text);
+    return 0;
+}
+
+/* Returns -1 to go on, or the exit code. */
+static int parse_analogy_args(int argc, char **argv, analogy_args *a)
+{
+    static const struct option options[] = {
+        {"model", required_argument, NULL, 'm'},
+        {"top", required_argument, NULL, 'k'},
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"restrict", required_argument, NULL, OPT_RESTRICT},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, bad = 0;
+    opterr = 0;
+    while (!bad && (c = getopt_long(argc, argv, ":m:k:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'm': a->model = optarg; break;
+        case 'k': bad = cli_parse_u32("-k", optarg, 1, I2V_MAX_ITEMS, &a->k); break;
+        case OPT_METHOD: bad = parse_method(optarg, &a->method) != 0; break;
+        case OPT_RESTRICT:
+            bad = cli_parse_u32("--restrict", optarg, 1, I2V_MAX_ITEMS, &a->restrict_to);
+            break;
+        case OPT_JSON: a->json = 1; break;
+        case 'h':
+            fputs(analogy_help, stdout);
+            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+        default: return cli_bad_option(argv);
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (!a->model)
+        return cli_usage_error("-m MODEL is required");
+    a->words = argv + optind;
+    a->n_words = argc - optind;
+    if (a->n_words != 0 && a->n_words != 3)
+        return cli_usage_error("give three items A B C, or none to read questions from "
+                               "standard input");
+    return -1;
+}
+
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Words in text, and where the third one ends. */
+static size_t count_words(const char *text, size_t len, size_t *end_of_third)
+{
+    size_t words = 0;
+    *end_of_third = len;
+    for (size_t i = 0; i < len;) {
+        while (i < len && is_blank(text[i]))
+            i++;
+        if (i == len)
+            break;
+        while (i < len && !is_blank(text[i]))
+            i++;
+        if (++words == 3)
+            *end_of_third = i;
+    }
+    return words;
+}
+
+/* One question as text; returns 0 answered, 1 refused (reported). */
+static int answer_question(const i2v_model *m, const analogy_args *a, query_terms *q,
+                           i2v_neighbor *answers, const char *text, size_t len, const char *where)
+{
+    size_t end_of_third;
+    size_t words = count_words(text, len, &end_of_third);
+    if (words != 3 && words != 4) {
+        cli_error("%s: %zu items; a question is 'A B C'", where, words);
+        return 1;
+    }
+    /* A fourth field, the expected answer, plays no part. */
+    int parsed = query_terms_parse(q, m, text, end_of_third, WORDS_PLAIN, where);
+    if (parsed == -2)
+        cli_error("%s: out of memory", where);
+    if (parsed != 0)
+        return 1;
+    uint32_t n = 0;
+    i2v_error err;
+    if (i2v_analogy(m, q->positive[0], q->positive[1], q->positive[2], a->method,
+                    a->restrict_to, a->k, answers, &n, &err) != I2V_OK) {
+        cli_error("%s: '%s': %s", where, q->text, err.message);
+        return 1;
+    }
+    answers_print(m, a->json, q->text, q->text_len, answers, n);
+    return 0;
+}
+
+static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *q,
+                        i2v_neighbor *answers)
+{
+    int failed = 0;
+    char *line = NULL, where[64];
+    size_t capacity = 0;
+    ssize_t len;
+    for (unsigned long long number = 1; (len = getline(&line, &capacity, stdin)) >= 0; number++) {
+        if (line[0] == ':')
+            continue;
+        snprintf(where, sizeof where, "line %llu", number);
+        failed |= answer_question(m, a, q, answers, line, (size_t)len, where);
+        if (fflush(stdout) != 0)
+            break;
+    }
+    if (ferror(stdin)) {
+        cli_error("reading standard input failed");
+        failed = 1;
+    }
+    free(line);
+    return failed;
+}
+
+static int answer_arguments(const i2v_model *m, const analogy_args *a, query_terms *q,
+                            i2v_neighbor *answers)
+{
+    size_t len = 0;
+    for (int i = 0; i < 3; i++)
+        len += strlen(a->words[i]) + 1;
+    char *text = malloc(len);
+    if (!text) {
+        cli_error("out of memory");
+        return 1;
+    }
+    snprintf(text, len, "%s %s %s", a->words[0], a->words[1], a->words[2]);
+    int failed = answer_question(m, a, q, answers, text, strlen(text), "question");
+    free(text);
+    return failed;
+}
+
+int cmd_analogy(int argc, char **argv)
+{
+    analogy_args a = {.k = 10, .method = I2V_ANALOGY_ADD};
+    int code = parse_analogy_args(argc, argv, &a);
+    if (code >= 0)
+        return code;
+    i2v_model *m = answers_open_model(a.model);
+    if (!m)
+        return EXIT_RUNTIME;
+    if (a.k > i2v_model_size(m))
+        a.k = i2v_model_size(m) ? i2v_model_size(m) : 1;
+    query_terms q = {0};
+    i2v_neighbor *answers = malloc(a.k * sizeof *answers);
+    int failed = 1;
+    if (!answers)
+        cli_error("out of memory");
+    else
+        failed = a.n_words ? answer_arguments(m, &a, &q, answers)
+                           : answer_lines(m, &a, &q, answers);
+    free(answers);
+    query_terms_free(&q);
+    i2v_model_free(m);
+    if (cli_flush_stdout() != 0)
+        return EXIT_RUNTIME;
+    return failed ? EXIT_RUNTIME : EXIT_OK;
+}

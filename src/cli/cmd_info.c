@@ -1,0 +1,106 @@
+/* item2vec info: what a model file holds, and optionally a full check. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "answers.h"
+#include "cli.h"
+
+static const char info_help[] =
+    "Usage: item2vec info -m MODEL [--verify]\n"
+    "Describes a model: format, file size, items, dimensions, whether it has\n"
+    "item counts and output weights (needed to resume training), and the\n"
+    "training parameters when the format keeps them (native only).  One\n"
+    "'key value' line each, the key being one word.\n"
+    "Opening a native model checks its header and the checksums of its small\n"
+    "sections, not its vectors; --verify reads everything: every checksum,\n"
+    "every value finite, norms and the item index consistent.\n\n"
+    "  -m, --model MODEL    native .i2v, word2vec .bin or .txt/.vec\n"
+    "      --verify         check the whole file; exit 1 when it is damaged\n"
+    "  -h, --help           this help\n";
+
+enum { OPT_VERIFY = 256 };
+
+static void print_params(const i2v_train_params *p)
+{
+    if (!p) {
+        printf("%-16s%s\n", "training", "not recorded in this format");
+        return;
+    }
+    printf("%-16swindow %u, negative %u, epochs %u, alpha %g, min-alpha %g, sample %g, "
+           "ns-exponent %g, min-count %llu, max-vocab %llu, threads %u, seed %llu\n",
+           "training", p->window, p->negative, p->epochs, p->alpha, p->min_alpha, p->sample,
+           p->ns_exponent, (unsigned long long)p->min_count, (unsigned long long)p->max_vocab,
+           p->threads, (unsigned long long)p->seed);
+}
+
+static void print_info(const i2v_model *m, const char *path)
+{
+    uint32_t n = i2v_model_size(m);
+    i2v_format format = i2v_model_format(m);
+    struct stat st;
+    printf("%-16s%s\n", "file", path);
+    if (format == I2V_FORMAT_NATIVE)
+        printf("%-16s%s (version %u)\n", "format", i2v_format_name(format), I2V_NATIVE_VERSION);
+    else
+        printf("%-16s%s\n", "format", i2v_format_name(format));
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+        printf("%-16s%llu bytes\n", "size", (unsigned long long)st.st_size);
+    printf("%-16s%u\n", "items", n);
+    printf("%-16s%u\n", "dimensions", i2v_model_dim(m));
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < n; i++)
+        total += i2v_model_count(m, i);
+    if (total)
+        printf("%-16syes, %llu occurrences in all\n", "counts", (unsigned long long)total);
+    else
+        printf("%-16sno\n", "counts");
+    printf("%-16s%s\n", "output-weights", n && i2v_model_output(m, 0) ? "yes" : "no");
+    print_params(i2v_model_params(m));
+}
+
+int cmd_info(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"model", required_argument, NULL, 'm'},
+        {"verify", no_argument, NULL, OPT_VERIFY},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *path = NULL;
+    int verify = 0, c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":m:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'm': path = optarg; break;
+        case OPT_VERIFY: verify = 1; break;
+        case 'h':
+            fputs(info_help, stdout);
+            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+        default: return cli_bad_option(argv);
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error("unexpected argument '%s'", argv[optind]);
+    if (!path)
+        return cli_usage_error("-m MODEL is required");
+    i2v_model *m = answers_open_model(path);
+    if (!m)
+        return EXIT_RUNTIME;
+    print_info(m, path);
+    int code = EXIT_OK;
+    if (verify) {
+        i2v_error err;
+        if (cli_flush_stdout() != 0)
+            code = EXIT_RUNTIME;
+        else if (i2v_model_verify(m, &err) != I2V_OK)
+            code = cli_fail(&err);
+        else
+            printf("%-16s%s\n", "verified", "yes: checksums match, all values are finite");
+    }
+    i2v_model_free(m);
+    if (cli_flush_stdout() != 0)
+        return EXIT_RUNTIME;
+    return code;
+}

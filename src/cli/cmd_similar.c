@@ -1,0 +1,292 @@
+/* item2vec similar: nearest items by cosine, one query per argument or
+ * per input line, or every item (--all), optionally one shard of them. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "answers.h"
+#include "cli.h"
+
+static const char similar_help[] =
+    "Usage: item2vec similar -m MODEL [options] [ITEM ...]\n"
+    "Nearest items by cosine similarity of their vectors, as gensim's\n"
+    "most_similar.  Each ITEM argument is one query; with no ITEM (and no\n"
+    "--all), each line of standard input is one.  A query of several items\n"
+    "(a line, or an argument with spaces) looks for the mean of their unit\n"
+    "vectors; an item written -ITEM is subtracted: 'paris -france italy'.\n"
+    "An item whose name itself starts with '-' is taken as written when the\n"
+    "model has it.  The query's own items are never among the answers.\n\n"
+    "  -m, --model MODEL    native .i2v (memory-mapped: a query reads the\n"
+    "                       vectors only), word2vec .bin or .txt/.vec\n"
+    "  -k, --top N          answers per query (default 10)\n"
+    "      --all            answer every item of the model, in model order,\n"
+    "                       with a blocked matrix product on all threads\n"
+    "      --shard I/N      with --all: only the I-th of N parts of the items,\n"
+    "                       I = 1..N; parts are contiguous ranges in model\n"
+    "                       order, so the outputs of shards 1..N concatenated\n"
+    "                       equal the whole --all output\n"
+    "      --restrict N     answer only among the first N items (the most\n"
+    "                       frequent for trained models; gensim's restrict_vocab)\n"
+    "  -t, --threads N      threads for --all (default: online CPUs)\n"
+    "      --json           JSON lines {\"query\",\"rank\",\"item\",\"score\"}\n"
+    "  -h, --help           this help\n\n"
+    "Output: TSV query<TAB>rank<TAB>item<TAB>score, best first (equal scores:\n"
+    "model order), score with 6 decimals; the query column is the query's\n"
+    "items joined by single spaces.  An unknown item or an empty line is\n"
+    "reported on stderr, the other queries are still answered, and the exit\n"
+    "code is 1.  A zero vector has no neighbours (cosine is undefined).\n";
+
+enum { OPT_ALL = 256, OPT_SHARD, OPT_RESTRICT, OPT_JSON };
+
+/* How many --all queries are computed before their answers are printed:
+ * enough tiles for every thread, bounded in memory. */
+#define ALL_CHUNK_QUERIES 8192u
+#define ALL_CHUNK_ANSWER_BYTES (256u << 20)
+
+typedef struct similar_args {
+    const char *model;
+    uint32_t k, restrict_to, threads;
+    int all, json;
+    uint32_t shard, shards; /* 1-based shard of shards; 0/0 = all */
+    char **items;
+    int n_items;
+} similar_args;
+
+/* "I/N" with 1 <= I <= N, both whole numbers. */
+static int parse_shard(const char *text, uint32_t *shard, uint32_t *shards)
+{
+    const char *slash = strchr(text, '/');
+    char *end;
+    if (!slash || slash == text || slash[1] == '\0')
+        return cli_usage_error("--shard: '%s' is not I/N (for example 3/16)", text);
+    unsigned long long i = strtoull(text, &end, 10);
+    int ok = end == slash && text[0] >= '0' && text[0] <= '9';
+    unsigned long long n = strtoull(slash + 1, &end, 10);
+    ok = ok && *end == '\0' && slash[1] >= '0' && slash[1] <= '9';
+    if (!ok)
+        return cli_usage_error("--shard: '%s' is not I/N (for example 3/16)", text);
+    if (n < 1 || n > I2V_MAX_ITEMS || i < 1 || i > n)
+        return cli_usage_error("--shard: '%s' is out of range; I/N needs 1 <= I <= N "
+                               "(shards are numbered from 1)", text);
+    *shard = (uint32_t)i;
+    *shards = (uint32_t)n;
+    return 0;
+}
+
+/* Returns -1 to go on, or the exit code. */
+static int parse_similar_args(int argc, char **argv, similar_args *a)
+{
+    static const struct option options[] = {
+        {"model", required_argument, NULL, 'm'},
+        {"top", required_argument, NULL, 'k'},
+        {"all", no_argument, NULL, OPT_ALL},
+        {"shard", required_argument, NULL, OPT_SHARD},
+        {"restrict", required_argument, NULL, OPT_RESTRICT},
+        {"threads", required_argument, NULL, 't'},
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    int c, bad = 0;
+    opterr = 0;
+    while (!bad && (c = getopt_long(argc, argv, ":m:k:t:h", options, NULL)) != -1) {
+        switch (c) {
+        case 'm': a->model = optarg; break;
+        case 'k': bad = cli_parse_u32("-k", optarg, 1, I2V_MAX_ITEMS, &a->k); break;
+        case OPT_ALL: a->all = 1; break;
+        case OPT_SHARD: bad = parse_shard(optarg, &a->shard, &a->shards) != 0; break;
+        case OPT_RESTRICT:
+            bad = cli_parse_u32("--restrict", optarg, 1, I2V_MAX_ITEMS, &a->restrict_to);
+            break;
+        case 't':
+            bad = cli_parse_u32("--threads", optarg, 1, I2V_MAX_THREADS, &a->threads);
+            break;
+        case OPT_JSON: a->json = 1; break;
+        case 'h':
+            fputs(similar_help, stdout);
+            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+        default: return cli_bad_option(argv);
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    if (!a->model)
+        return cli_usage_error("-m MODEL is required");
+    a->items = argv + optind;
+    a->n_items = argc - optind;
+    if (a->all && a->n_items > 0)
+        return cli_usage_error("--all answers every item; give no ITEM with it");
+    if (a->shards && !a->all)
+        return cli_usage_error("--shard splits --all; use it with --all");
+    return -1;
+}
+
+/* One query from text: returns 0 answered, 1 refused (reported). */
+static int answer_text(const i2v_model *m, const similar_args *a, query_terms *q,
+                       i2v_neighbor *answers, const char *line, size_t len, const char *where)
+{
+    int parsed = query_terms_parse(q, m, line, len, WORDS_SIGNED, where);
+    if (parsed == -2) {
+        cli_error("%s: out of memory", where);
+        return 1;
+    }
+    if (parsed != 0)
+        return 1;
+    if (q->n_words == 0) {
+        cli_error("%s: empty query: no item given", where);
+        return 1;
+    }
+    float *vector = malloc((size_t)i2v_model_dim(m) * sizeof *vector);
+    if (!vector) {
+        cli_error("%s: out of memory", where);
+        return 1;
+    }
+    uint32_t n = 0;
+    i2v_error err;
+    i2v_status st = i2v_query_vector(m, q->positive, q->n_positive, q->negative, q->n_negative, vector,
+                              &err);
+    if (st == I2V_OK) {
+        /* Every query item is left out of the answers, + or -. */
+        memcpy(q->positive + q->n_positive, q->negative, q->n_negative * sizeof *q->negative);
+        st = i2v_nearest(m, vector, q->positive, q->n_positive + q->n_negative, a->restrict_to,
+                         a->k, answers, &n, &err);
+    }
+    free(vector);
+    if (st != I2V_OK) {
+        cli_error("%s: '%s': %s", where, q->text, err.message);
+        return 1;
+    }
+    answers_print(m, a->json, q->text, q->text_len, answers, n);
+    return 0;
+}
+
+static int answer_arguments(const i2v_model *m, const similar_args *a, query_terms *q,
+                            i2v_neighbor *answers)
+{
+    int failed = 0;
+    char where[64];
+    for (int i = 0; i < a->n_items; i++) {
+        snprintf(where, sizeof where, "argument %d", i + 1);
+        failed |= answer_text(m, a, q, answers, a->items[i], strlen(a->items[i]), where);
+    }
+    return failed;
+}
+
+static int answer_lines(const i2v_model *m, const similar_args *a, query_terms *q,
+                        i2v_neighbor *answers)
+{
+    int failed = 0;
+    char *line = NULL, where[64];
+    size_t capacity = 0;
+    ssize_t len;
+    for (unsigned long long number = 1; (len = getline(&line, &capacity, stdin)) >= 0; number++) {
+        snprintf(where, sizeof where, "line %llu", number);
+        failed |= answer_text(m, a, q, answers, line, (size_t)len, where);
+        /* A caller feeding queries through a pipe sees each answer now. */
+        if (fflush(stdout) != 0)
+            break;
+    }
+    if (ferror(stdin)) {
+        cli_error("reading standard input failed");
+        failed = 1;
+    }
+    free(line);
+    return failed;
+}
+
+static int print_batch(const i2v_model *m, const similar_args *a, const uint32_t *ids, size_t n,
+                       const i2v_neighbor *answers, const uint32_t *counts)
+{
+    int failed = 0;
+    for (size_t q = 0; q < n; q++) {
+        size_t len;
+        const char *item = i2v_model_item(m, ids[q], &len);
+        if (counts[q] == 0 && i2v_model_norm(m, ids[q]) == 0.0f) {
+            cli_error("'%.*s' has a zero vector: no neighbours", ANSWERS_QUOTED(len, item));
+            failed = 1;
+        }
+        answers_print(m, a->json, item, len, answers + q * a->k, counts[q]);
+    }
+    return failed;
+}
+
+/* --all [--shard I/N]: items [first, end) in chunks, each computed by the
+ * blocked batch on all threads, then printed in order. */
+static int answer_all(const i2v_model *m, const similar_args *a)
+{
+    uint64_t size = i2v_model_size(m);
+    uint32_t first = 0, end = (uint32_t)size;
+    if (a->shards) {
+        first = (uint32_t)(size * (a->shard - 1) / a->shards);
+        end = (uint32_t)(size * a->shard / a->shards);
+    }
+    size_t chunk = ALL_CHUNK_QUERIES;
+    size_t per_query = (size_t)a->k * sizeof(i2v_neighbor);
+    if (chunk > ALL_CHUNK_ANSWER_BYTES / per_query)
+        chunk = ALL_CHUNK_ANSWER_BYTES / per_query ? ALL_CHUNK_ANSWER_BYTES / per_query : 1;
+    uint32_t *ids = malloc(chunk * sizeof *ids);
+    uint32_t *counts = malloc(chunk * sizeof *counts);
+    i2v_neighbor *answers = malloc(chunk * per_query);
+    int code = EXIT_OK;
+    if (!ids || !counts || !answers) {
+        cli_error("out of memory for --all");
+        code = EXIT_RUNTIME;
+    }
+    i2v_error err;
+    for (uint32_t at = first; ids && counts && answers && at < end && !ferror(stdout);) {
+        size_t n = end - at < chunk ? end - at : chunk;
+        for (size_t q = 0; q < n; q++)
+            ids[q] = at + (uint32_t)q;
+        if (i2v_nearest_items(m, ids, n, a->restrict_to, a->k, a->threads, answers, counts,
+                              &err) != I2V_OK) {
+            code = cli_fail(&err);
+            break;
+        }
+        if (print_batch(m, a, ids, n, answers, counts) != 0)
+            code = EXIT_RUNTIME; /* reported; the other items go on */
+        at += (uint32_t)n;
+    }
+    free(ids);
+    free(counts);
+    free(answers);
+    if (cli_flush_stdout() != 0)
+        return EXIT_RUNTIME;
+    return code;
+}
+
+int cmd_similar(int argc, char **argv)
+{
+    similar_args a = {.k = 10, .threads = cli_online_cpus()};
+    if (a.threads > I2V_MAX_THREADS)
+        a.threads = I2V_MAX_THREADS;
+    int code = parse_similar_args(argc, argv, &a);
+    if (code >= 0)
+        return code;
+    i2v_model *m = answers_open_model(a.model);
+    if (!m)
+        return EXIT_RUNTIME;
+    /* More answers than items cannot be. */
+    if (a.k > i2v_model_size(m))
+        a.k = i2v_model_size(m) ? i2v_model_size(m) : 1;
+    if (a.all) {
+        code = answer_all(m, &a);
+        i2v_model_free(m);
+        return code;
+    }
+    query_terms q = {0};
+    i2v_neighbor *answers = malloc(a.k * sizeof *answers);
+    int failed;
+    if (!answers) {
+        cli_error("out of memory");
+        failed = 1;
+    } else {
+        failed = a.n_items ? answer_arguments(m, &a, &q, answers)
+                           : answer_lines(m, &a, &q, answers);
+    }
+    free(answers);
+    query_terms_free(&q);
+    i2v_model_free(m);
+    if (cli_flush_stdout() != 0)
+        return EXIT_RUNTIME;
+    return failed ? EXIT_RUNTIME : EXIT_OK;
+}
