@@ -118,14 +118,28 @@ static i2v_status open_unmappable(int fd, const char *path, i2v_format format, i
     return st;
 }
 
+/* The first bytes of a file: enough to tell its format. */
+#define SNIFF_BYTES 4096
+
+static i2v_format sniff_format(int fd, size_t len)
+{
+    unsigned char head[SNIFF_BYTES];
+    ssize_t got = pread(fd, head, len < sizeof head ? len : sizeof head, 0);
+    return detect_format(head, got > 0 ? (size_t)got : 0);
+}
+
 static i2v_status open_mapped(int fd, const char *path, size_t len, i2v_format format,
                               i2v_model **out, i2v_error *err)
 {
-    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (format == I2V_FORMAT_AUTO)
+        format = sniff_format(fd, len);
+    /* A word2vec file is read whole, at once: mapping every page in one
+     * call costs far less than a page fault for each.  A native file is
+     * mapped lazily: a query touches only what it needs. */
+    int populate = format == I2V_FORMAT_NATIVE ? 0 : MAP_POPULATE;
+    void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE | populate, fd, 0);
     if (map == MAP_FAILED)
         return i2v_fail_errno(err, errno, "%s: cannot map into memory", path);
-    if (format == I2V_FORMAT_AUTO)
-        format = detect_format(map, len);
     i2v_status st;
     if (format == I2V_FORMAT_NATIVE) {
         st = model_parse_native(map, len, path, out, err);
@@ -135,8 +149,6 @@ static i2v_status open_mapped(int fd, const char *path, size_t len, i2v_format f
             return I2V_OK;
         }
     } else {
-        /* Read once, front to back. */
-        madvise(map, len, MADV_SEQUENTIAL);
         st = parse_w2v(map, len, format, path, out, err);
     }
     munmap(map, len);
