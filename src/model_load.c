@@ -118,14 +118,20 @@ static i2v_status open_unmappable(int fd, const char *path, i2v_format format, i
     return st;
 }
 
-/* The first bytes of a file: enough to tell its format. */
-#define SNIFF_BYTES 4096
+/* The first bytes of a file: enough to tell its format (a text row that
+ * is longer is judged on its beginning). */
+#define SNIFF_BYTES 65536
 
 static i2v_format sniff_format(int fd, size_t len)
 {
-    unsigned char head[SNIFF_BYTES];
-    ssize_t got = pread(fd, head, len < sizeof head ? len : sizeof head, 0);
-    return detect_format(head, got > 0 ? (size_t)got : 0);
+    static const size_t sniff = SNIFF_BYTES;
+    unsigned char *head = malloc(sniff);
+    if (!head) /* the parser then says what is wrong, if anything */
+        return I2V_FORMAT_W2V_BIN;
+    ssize_t got = pread(fd, head, len < sniff ? len : sniff, 0);
+    i2v_format format = detect_format(head, got > 0 ? (size_t)got : 0);
+    free(head);
+    return format;
 }
 
 static i2v_status open_mapped(int fd, const char *path, size_t len, i2v_format format,

@@ -375,7 +375,7 @@ static int write_sections(const i2v_model *m, const float *norms, const native_l
         if (r != 0)
             return -1;
     }
-    return 0;
+    return pad_to(w, l->file_size);
 }
 
 static i2v_status writable_norms(const i2v_model *m, const char *name, i2v_error *err)

@@ -436,7 +436,8 @@ i2v_status model_parse_w2v(const unsigned char *data, size_t len, int binary, co
 
 /* Binary or text?  Text when the first row is one line of exactly
  * DIMENSIONS + 1 fields whose values are made of number characters; a
- * binary vector's bytes essentially never are. */
+ * binary vector's bytes essentially never are.  When `data` ends inside
+ * the first row (a sample of a file), the fields seen must fit. */
 static int looks_like_number(const unsigned char *t, size_t len)
 {
     static const char number_chars[] = "0123456789+-.eEnaNAiIfFtTyY";
@@ -462,6 +463,7 @@ int model_w2v_looks_textual(const unsigned char *data, size_t len)
     if (items == 0)
         return 1;
     const unsigned char *line_end = memchr(r.p, '\n', (size_t)(r.end - r.p));
+    int whole_line = line_end != NULL;
     if (!line_end)
         line_end = r.end;
     while (r.p < line_end) {
@@ -476,5 +478,5 @@ int model_w2v_looks_textual(const unsigned char *data, size_t len)
             return 0;
         fields++;
     }
-    return fields == dim + 1;
+    return whole_line ? fields == dim + 1 : fields > 1 && fields <= dim + 1;
 }

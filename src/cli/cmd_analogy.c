@@ -115,11 +115,12 @@ static size_t count_words(const char *text, size_t len, size_t *end_of_third)
 
 /* One question as text; returns 0 answered, 1 refused (reported). */
 static int answer_question(const i2v_model *m, const analogy_args *a, query_terms *q,
-                           i2v_neighbor *answers, const char *text, size_t len, const char *where)
+                           i2v_neighbor *answers, const char *text, size_t len, const char *where,
+                           int answer_field)
 {
     size_t end_of_third;
     size_t words = count_words(text, len, &end_of_third);
-    if (words != 3 && words != 4) {
+    if (words != 3 && !(answer_field && words == 4)) {
         cli_error("%s: %zu items; a question is 'A B C'", where, words);
         return 1;
     }
@@ -151,7 +152,7 @@ static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *
         if (line[0] == ':')
             continue;
         snprintf(where, sizeof where, "line %llu", number);
-        failed |= answer_question(m, a, q, answers, line, (size_t)len, where);
+        failed |= answer_question(m, a, q, answers, line, (size_t)len, where, 1);
         if (fflush(stdout) != 0)
             break;
     }
@@ -175,7 +176,7 @@ static int answer_arguments(const i2v_model *m, const analogy_args *a, query_ter
         return 1;
     }
     snprintf(text, len, "%s %s %s", a->words[0], a->words[1], a->words[2]);
-    int failed = answer_question(m, a, q, answers, text, strlen(text), "question");
+    int failed = answer_question(m, a, q, answers, text, strlen(text), "arguments", 0);
     free(text);
     return failed;
 }

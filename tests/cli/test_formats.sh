@@ -138,3 +138,13 @@ if [ "$rc" -eq 0 ] && cmp -s "$T/out" "$T/want"; then
 else
     fail "a native model can be read from a pipe" "exit $rc: $(cat "$T/err")"
 fi
+
+# A text model whose rows are longer than the bytes sniffed for the format.
+awk 'BEGIN { print "3 9000"; for (i = 0; i < 3; i++) { printf "w%d", i;
+     for (j = 0; j < 9000; j++) printf " %.9f", sin(i * 9000 + j) / 3; printf "\n" } }' >"$T/wide.txt"
+run "$I2V" similar -m "$T/wide.txt" -k 2 w0
+if [ "$rc" -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 2 ] && "$I2V" info -m "$T/wide.txt" | grep -q 'word2vec-text'; then
+    pass "a text model with 120 kB rows is recognised as text"
+else
+    fail "a text model with 120 kB rows is recognised as text" "exit $rc: $(cat "$T/err")"
+fi

@@ -174,6 +174,8 @@ else
 fi
 expect_fail "analogy with two items is a usage error" 2 "three items" \
     "$I2V" analogy -m "$M" item_1 item_2
+expect_fail "analogy arguments are exactly three items" 1 "arguments: 4 items" \
+    "$I2V" analogy -m "$M" "item_1 item_2" item_3 item_4
 expect_fail "analogy --method bad is a usage error" 2 "not add or mul" \
     "$I2V" analogy -m "$M" --method bad item_1 item_2 item_3
 
