@@ -64,8 +64,8 @@ i2v_status model_new(const char *name, i2v_model **out, i2v_error *err)
 /* A float is NaN or infinite when its exponent bits are all set.  Adding
  * one unit of exponent to the masked exponent then carries into the sign
  * bit, and into no other place: OR-ing those sums over a row tests every
- * value with three integer operations, branch-free, which compilers
- * vectorise, and whatever the floating-point environment. */
+ * value with three integer operations, without a branch per value and
+ * whatever the floating-point environment. */
 #define FLOAT_EXPONENT_BITS 0x7f800000u
 #define FLOAT_EXPONENT_ONE 0x00800000u
 #define FLOAT_SIGN_BIT 0x80000000u
