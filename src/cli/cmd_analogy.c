@@ -31,6 +31,7 @@ static const char analogy_help[] =
     "the exit code is 1.\n";
 
 enum { OPT_METHOD = 256, OPT_RESTRICT, OPT_JSON };
+enum { QUESTION_MODEL_DAMAGED = 2 };
 
 typedef struct analogy_args {
     const char *model;
@@ -113,7 +114,8 @@ static size_t count_words(const char *text, size_t len, size_t *end_of_third)
     return words;
 }
 
-/* One question as text; returns 0 answered, 1 refused (reported). */
+/* One question as text: returns 0 answered, 1 refused (reported), or
+ * QUESTION_MODEL_DAMAGED when no further question can be answered. */
 static int answer_question(const i2v_model *m, const analogy_args *a, query_terms *q,
                            i2v_neighbor *answers, const char *text, size_t len, const char *where,
                            int answer_field)
@@ -132,8 +134,13 @@ static int answer_question(const i2v_model *m, const analogy_args *a, query_term
         return 1;
     uint32_t n = 0;
     i2v_error err;
-    if (i2v_analogy(m, q->positive[0], q->positive[1], q->positive[2], a->method,
-                    a->restrict_to, a->k, answers, &n, &err) != I2V_OK) {
+    i2v_status st = i2v_analogy(m, q->positive[0], q->positive[1], q->positive[2], a->method,
+                                a->restrict_to, a->k, answers, &n, &err);
+    if (st == I2V_ERR_FORMAT) {
+        cli_error("%s", err.message);
+        return QUESTION_MODEL_DAMAGED;
+    }
+    if (st != I2V_OK) {
         cli_error("%s: '%s': %s", where, q->text, err.message);
         return 1;
     }
@@ -148,11 +155,14 @@ static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *
     char *line = NULL, where[64];
     size_t capacity = 0;
     ssize_t len;
-    for (unsigned long long number = 1; (len = getline(&line, &capacity, stdin)) >= 0; number++) {
+    for (unsigned long long number = 1; failed != QUESTION_MODEL_DAMAGED &&
+                                        (len = getline(&line, &capacity, stdin)) >= 0;
+         number++) {
         if (line[0] == ':')
             continue;
         snprintf(where, sizeof where, "line %llu", number);
-        failed |= answer_question(m, a, q, answers, line, (size_t)len, where, 1);
+        int r = answer_question(m, a, q, answers, line, (size_t)len, where, 1);
+        failed = r > failed ? r : failed;
         if (fflush(stdout) != 0)
             break;
     }

@@ -37,6 +37,7 @@ static const char similar_help[] =
     "code is 1.  A zero vector has no neighbours (cosine is undefined).\n";
 
 enum { OPT_ALL = 256, OPT_SHARD, OPT_RESTRICT, OPT_JSON };
+enum { QUERY_MODEL_DAMAGED = 2 };
 
 /* How many --all queries are computed before their answers are printed:
  * enough tiles for every thread, bounded in memory. */
@@ -121,7 +122,8 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
     return -1;
 }
 
-/* One query from text: returns 0 answered, 1 refused (reported). */
+/* One query from text: returns 0 answered, 1 refused (reported), or
+ * QUERY_MODEL_DAMAGED when no further query can be answered either. */
 static int answer_text(const i2v_model *m, const similar_args *a, query_terms *q,
                        i2v_neighbor *answers, const char *line, size_t len, const char *where)
 {
@@ -143,8 +145,8 @@ static int answer_text(const i2v_model *m, const similar_args *a, query_terms *q
     }
     uint32_t n = 0;
     i2v_error err;
-    i2v_status st = i2v_query_vector(m, q->positive, q->n_positive, q->negative, q->n_negative, vector,
-                              &err);
+    i2v_status st = i2v_query_vector(m, q->positive, q->n_positive, q->negative,
+                                     q->n_negative, vector, &err);
     if (st == I2V_OK) {
         /* Every query item is left out of the answers, + or -. */
         memcpy(q->positive + q->n_positive, q->negative, q->n_negative * sizeof *q->negative);
@@ -152,6 +154,10 @@ static int answer_text(const i2v_model *m, const similar_args *a, query_terms *q
                          a->k, answers, &n, &err);
     }
     free(vector);
+    if (st == I2V_ERR_FORMAT) {
+        cli_error("%s", err.message);
+        return QUERY_MODEL_DAMAGED;
+    }
     if (st != I2V_OK) {
         cli_error("%s: '%s': %s", where, q->text, err.message);
         return 1;
@@ -165,9 +171,10 @@ static int answer_arguments(const i2v_model *m, const similar_args *a, query_ter
 {
     int failed = 0;
     char where[64];
-    for (int i = 0; i < a->n_items; i++) {
+    for (int i = 0; i < a->n_items && failed != QUERY_MODEL_DAMAGED; i++) {
         snprintf(where, sizeof where, "argument %d", i + 1);
-        failed |= answer_text(m, a, q, answers, a->items[i], strlen(a->items[i]), where);
+        int r = answer_text(m, a, q, answers, a->items[i], strlen(a->items[i]), where);
+        failed = r > failed ? r : failed;
     }
     return failed;
 }
@@ -179,9 +186,12 @@ static int answer_lines(const i2v_model *m, const similar_args *a, query_terms *
     char *line = NULL, where[64];
     size_t capacity = 0;
     ssize_t len;
-    for (unsigned long long number = 1; (len = getline(&line, &capacity, stdin)) >= 0; number++) {
+    for (unsigned long long number = 1; failed != QUERY_MODEL_DAMAGED &&
+                                        (len = getline(&line, &capacity, stdin)) >= 0;
+         number++) {
         snprintf(where, sizeof where, "line %llu", number);
-        failed |= answer_text(m, a, q, answers, line, (size_t)len, where);
+        int r = answer_text(m, a, q, answers, line, (size_t)len, where);
+        failed = r > failed ? r : failed;
         /* A caller feeding queries through a pipe sees each answer now. */
         if (fflush(stdout) != 0)
             break;

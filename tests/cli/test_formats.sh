@@ -93,6 +93,13 @@ printf '\000\000\300\177' | dd of="$T/nan.i2v" bs=1 seek=$((input_at + 4)) conv=
 expect_fail "a NaN in the vectors stops a query, naming the row" 1 \
     "nan.i2v: row 1 \(item 'item_1'\) holds a NaN or infinite value: the model is damaged" \
     "$I2V" similar -m "$T/nan.i2v" item_2
+printf 'item_2\nitem_3\nitem_4\n' >"$T/in"
+run "$I2V" similar -m "$T/nan.i2v" <"$T/in"
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && [ ! -s "$T/out" ]; then
+    pass "a damaged model stops a batch of queries at the first, with one message"
+else
+    fail "a damaged model stops a batch of queries at the first, with one message" "exit $rc: $(cat "$T/err")"
+fi
 expect_ok "info without --verify still describes a damaged model" "$I2V" info -m "$T/nan.i2v"
 expect_fail "info --verify finds damaged vectors" 1 "checksum of the input vectors section does not match" \
     "$I2V" info -m "$T/nan.i2v" --verify
