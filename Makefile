@@ -59,11 +59,11 @@ tools: $(TOOL_BIN)
 test: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
-# Trains on the bundled sample and shows the most frequent items.
+# Trains on the bundled sample and prints the neighbours of item_1 (its
+# planted group is every 20th item: item_21, item_41, ...).
 demo: $(BIN)
-	$(BIN) vocab -i data/sessions.txt --max-vocab 5
-	$(BIN) train -i data/sessions.txt -o $(BUILD)/demo.vec --dim 64 --epochs 10
-	head -c 300 $(BUILD)/demo.vec
+	$(BIN) train -i data/sessions.txt -o $(BUILD)/demo.i2v --dim 64 --epochs 10
+	$(BIN) similar -m $(BUILD)/demo.i2v item_1
 
 install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)
