@@ -193,6 +193,7 @@ typedef struct i2v_progress {
 typedef void (*i2v_progress_fn)(const i2v_progress *progress, void *user);
 
 typedef struct i2v_trainer i2v_trainer;
+typedef struct i2v_model i2v_model; /* see "Models" below */
 
 /* A trainer with checked parameters.  `tmpdir` is where the corpus is
  * spooled as item ids (NULL: $TMPDIR or /tmp); the spool file is unlinked as
@@ -201,6 +202,19 @@ i2v_status i2v_trainer_create(const i2v_train_params *params, const char *tmpdir
                               i2v_trainer **out, i2v_error *err);
 
 void i2v_trainer_free(i2v_trainer *trainer);
+
+/* Continues training from `base` (incremental training, like gensim's
+ * build_vocab(update=True) + train): call before i2v_trainer_read_corpus,
+ * and keep `base` open until that returns.  The base needs output weights
+ * (the native format keeps them) and params->dim dimensions.  Its items
+ * keep their input and output vectors and stay in the vocabulary whatever
+ * their count in the new text; their counts are the base counts plus the
+ * new ones.  New items join when they reach min_count in the new text
+ * (max_vocab caps the total, base items first).  The negative-sampling
+ * and subsampling tables use the merged counts; the epochs train on the
+ * new text only, with the learning rate falling from alpha to min_alpha
+ * again. */
+i2v_status i2v_trainer_resume(i2v_trainer *trainer, const i2v_model *base, i2v_error *err);
 
 /* Reads the sequence text once: counts the items, builds the vocabulary
  * (min_count, max_vocab) and spools the sequences as item ids, so later
@@ -249,8 +263,6 @@ i2v_format i2v_format_from_path(const char *path);
 
 /* "word2vec-binary", "word2vec-text", "native". */
 const char *i2v_format_name(i2v_format format);
-
-typedef struct i2v_model i2v_model;
 
 /* Moves the trained weights and the vocabulary into a new model; the
  * trainer can then only be freed.  The model keeps the output weights. */

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "reader.h"
+#include "vocab.h"
 
 enum { SPOOL_BLOCK_IDS = 1 << 16 };
 
@@ -163,7 +164,8 @@ static i2v_status remap_spool(int from, uint64_t entries, const uint32_t *remap,
 }
 
 i2v_status corpus_build(FILE *in, const char *name, const char *tmpdir, i2v_vocab *vocab,
-                        uint64_t min_count, uint64_t max_vocab, corpus *out, i2v_error *err)
+                        uint64_t min_count, uint64_t max_vocab, uint32_t keep_first,
+                        const uint64_t *base_counts, corpus *out, i2v_error *err)
 {
     memset(out, 0, sizeof *out);
     out->fd = -1;
@@ -180,8 +182,16 @@ i2v_status corpus_build(FILE *in, const char *name, const char *tmpdir, i2v_voca
     uint64_t entries = w->written;
     if (st == I2V_OK && i2v_vocab_total(vocab) == 0)
         st = i2v_fail(err, I2V_ERR_EMPTY, "%s: no items (the input is empty or blank)", name);
-    if (st == I2V_OK)
-        st = i2v_vocab_finalize(vocab, min_count, max_vocab, &remap, err);
+    for (uint32_t i = 0; st == I2V_OK && base_counts && i < keep_first; i++) {
+        vocab->count[i] += base_counts[i];
+        vocab->total += base_counts[i];
+    }
+    if (st == I2V_OK) {
+        st = vocab_finalize_keeping(vocab, min_count, max_vocab, keep_first, &remap, err);
+        if (st == I2V_ERR_EMPTY)
+            i2v_fail(err, st, "%s: no item occurs at least %llu times (lower --min-count)", name,
+                     (unsigned long long)min_count);
+    }
     if (st == I2V_OK)
         st = open_spool(tmpdir, &out->fd, err);
     if (st == I2V_OK) {

@@ -40,6 +40,7 @@ struct i2v_trainer {
     i2v_train_params p;
     char *tmpdir;
     i2v_vocab *vocab;
+    const i2v_model *base;      /* continuing from this model until the corpus is read */
     corpus corpus;
     int have_corpus;
     i2v_sampler *sampler;
@@ -184,15 +185,54 @@ static void init_weights(i2v_trainer *t, uint32_t n)
     memset(t->output, 0, total * sizeof *t->output);
 }
 
+/* Training that continues: the base model's items start from their
+ * trained rows (input and output), wherever the merged counts sorted them;
+ * new items start as in a fresh run. */
+static void carry_over_base(i2v_trainer *t)
+{
+    const i2v_model *b = t->base;
+    size_t row_bytes = (size_t)t->p.dim * sizeof(float);
+    for (uint32_t i = 0; i < b->size; i++) {
+        int64_t id = i2v_vocab_find(t->vocab, b->names + b->name_offset[i], b->name_length[i]);
+        if (id < 0)
+            continue; /* cannot happen: base items are always kept */
+        memcpy(t->input + (size_t)id * t->p.dim, b->input + (size_t)i * t->p.dim, row_bytes);
+        memcpy(t->output + (size_t)id * t->p.dim, b->output + (size_t)i * t->p.dim, row_bytes);
+    }
+    t->base = NULL; /* no longer needed: the caller may close it */
+}
+
+i2v_status i2v_trainer_resume(i2v_trainer *t, const i2v_model *base, i2v_error *err)
+{
+    if (t->have_corpus || t->base || i2v_vocab_size(t->vocab) > 0)
+        return i2v_fail(err, I2V_ERR_INVALID, "resume must come before reading the corpus");
+    if (!base->output)
+        return i2v_fail(err, I2V_ERR_FORMAT, "the model has no output weights (word2vec "
+                        "formats do not keep them): continuing needs a native model");
+    if (base->dim != t->p.dim)
+        return i2v_fail(err, I2V_ERR_INVALID, "--dim %u differs from the model's %u dimensions",
+                        t->p.dim, base->dim);
+    for (uint32_t i = 0; i < base->size; i++) {
+        uint32_t id;
+        i2v_status st = i2v_vocab_add(t->vocab, base->names + base->name_offset[i],
+                                      base->name_length[i], 0, &id, err);
+        if (st != I2V_OK)
+            return st;
+        if (id != i)
+            return i2v_fail(err, I2V_ERR_FORMAT, "the model lists item '%s' twice",
+                            base->names + base->name_offset[i]);
+    }
+    t->base = base;
+    return I2V_OK;
+}
+
 i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i2v_error *err)
 {
     if (t->have_corpus)
         return i2v_fail(err, I2V_ERR_INVALID, "the trainer already has a corpus");
+    uint32_t base_items = t->base ? t->base->size : 0;
     i2v_status st = corpus_build(in, name, t->tmpdir, t->vocab, t->p.min_count, t->p.max_vocab,
-                                 &t->corpus, err);
-    if (st == I2V_ERR_EMPTY && i2v_vocab_total(t->vocab) > 0 && i2v_vocab_size(t->vocab) == 0)
-        return i2v_fail(err, I2V_ERR_EMPTY, "%s: no item occurs at least %llu times "
-                        "(lower --min-count)", name, (unsigned long long)t->p.min_count);
+                                 base_items, t->base ? t->base->counts : NULL, &t->corpus, err);
     if (st != I2V_OK)
         return st;
     uint32_t n = i2v_vocab_size(t->vocab);
@@ -213,6 +253,8 @@ i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i
         t->keep_threshold[i] = keep >= 1 ? UINT32_MAX : (uint32_t)(keep * 4294967296.0);
     }
     init_weights(t, n);
+    if (t->base)
+        carry_over_base(t);
     return I2V_OK;
 }
 

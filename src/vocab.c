@@ -204,6 +204,32 @@ static int by_count_then_bytes(const void *pa, const void *pb)
 i2v_status i2v_vocab_finalize(i2v_vocab *v, uint64_t min_count, uint64_t max_vocab,
                               uint32_t **remap_out, i2v_error *err)
 {
+    return vocab_finalize_keeping(v, min_count, max_vocab, 0, remap_out, err);
+}
+
+/* Which sorted entries survive: the first `kept_first` provisional ids
+ * always, the others while they reach min_count and the cap has room. */
+static uint32_t select_kept(sort_entry *order, uint32_t n, uint64_t min_count, uint64_t max_vocab,
+                            uint32_t keep_first)
+{
+    uint64_t room = max_vocab == 0 ? UINT64_MAX : max_vocab;
+    room = room > keep_first ? room - keep_first : 0;
+    uint32_t kept = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        int keep = order[i].id < keep_first;
+        if (!keep && order[i].count >= min_count && room > 0) {
+            keep = 1;
+            room--;
+        }
+        if (keep)
+            order[kept++] = order[i];
+    }
+    return kept;
+}
+
+i2v_status vocab_finalize_keeping(i2v_vocab *v, uint64_t min_count, uint64_t max_vocab,
+                                  uint32_t keep_first, uint32_t **remap_out, i2v_error *err)
+{
     if (remap_out)
         *remap_out = NULL;
     uint32_t n = v->size;
@@ -219,9 +245,7 @@ i2v_status i2v_vocab_finalize(i2v_vocab *v, uint64_t min_count, uint64_t max_voc
         remap[i] = I2V_DROPPED;
     }
     qsort(order, n, sizeof *order, by_count_then_bytes);
-    uint32_t kept = 0;
-    while (kept < n && order[kept].count >= min_count && (max_vocab == 0 || kept < max_vocab))
-        kept++;
+    uint32_t kept = select_kept(order, n, min_count, max_vocab, keep_first);
 
     /* Rebuild the arrays in the new order into a fresh arena. */
     uint64_t arena_len = 0;

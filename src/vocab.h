@@ -26,6 +26,12 @@ struct i2v_vocab {
     uint64_t total;
 };
 
+/* i2v_vocab_finalize, except that the first `keep_first` provisional ids
+ * are kept whatever their count and count towards max_vocab first (the
+ * items of a model being trained further). */
+i2v_status vocab_finalize_keeping(i2v_vocab *vocab, uint64_t min_count, uint64_t max_vocab,
+                                  uint32_t keep_first, uint32_t **remap, i2v_error *err);
+
 /* Bytes the vocabulary holds now (arena, arrays and table). */
 size_t vocab_memory_bytes(const i2v_vocab *vocab);
 

@@ -34,6 +34,11 @@ static const char train_help[] =
     "  -t, --threads N        worker threads (default: online CPUs)\n"
     "      --seed N           random seed (default 1); with --threads 1 the output\n"
     "                         is byte-identical on every run\n"
+    "      --resume MODEL     continue training a native model on new sequences:\n"
+    "                         its items keep their vectors and output weights,\n"
+    "                         counts are merged, new items reaching --min-count\n"
+    "                         join; options not given are the model's own (as\n"
+    "                         gensim's build_vocab(update=True) + train)\n"
     "      --tmpdir DIR       where the corpus is spooled as ids (default $TMPDIR\n"
     "                         or /tmp); about 4 bytes per item occurrence\n"
     "  -q, --quiet            no progress on stderr\n"
@@ -44,11 +49,11 @@ static const char train_help[] =
 
 enum {
     OPT_FORMAT = 256, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SAMPLE, OPT_NS_EXPONENT, OPT_MIN_COUNT,
-    OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR
+    OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR, OPT_RESUME
 };
 
 typedef struct train_args {
-    const char *input, *output, *tmpdir;
+    const char *input, *output, *tmpdir, *resume;
     i2v_format format;
     int quiet;
     i2v_train_params params;
@@ -68,9 +73,7 @@ static int parse_format(const char *text, i2v_format *out)
 }
 
 /* Returns -1 to go on, or the exit code. */
-static int parse_train_args(int argc, char **argv, train_args *a)
-{
-    static const struct option options[] = {
+static const struct option train_options[] = {
         {"input", required_argument, NULL, 'i'},
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, OPT_FORMAT},
@@ -89,14 +92,35 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         {"threads", required_argument, NULL, 't'},
         {"seed", required_argument, NULL, OPT_SEED},
         {"tmpdir", required_argument, NULL, OPT_TMPDIR},
+        {"resume", required_argument, NULL, OPT_RESUME},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
-    };
+};
+static const char train_short_options[] = ":i:o:d:w:n:e:t:qh";
+
+/* The --resume model, found before the other options are parsed, because
+ * its training parameters are the defaults they override. */
+static const char *find_resume(int argc, char **argv)
+{
+    const char *resume = NULL;
+    int c;
+    opterr = 0;
+    optind = 0; /* GNU: restart scanning from argv[1] */
+    while ((c = getopt_long(argc, argv, train_short_options, train_options, NULL)) != -1)
+        if (c == OPT_RESUME)
+            resume = optarg;
+    optind = 0;
+    return resume;
+}
+
+/* Returns -1 to go on, or the exit code. */
+static int parse_train_args(int argc, char **argv, train_args *a)
+{
     i2v_train_params *p = &a->params;
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":i:o:d:w:n:e:t:qh", options, NULL)) != -1) {
+    while (!bad && (c = getopt_long(argc, argv, train_short_options, train_options, NULL)) != -1) {
         switch (c) {
         case 'i': a->input = optarg; break;
         case 'o': a->output = optarg; break;
@@ -126,6 +150,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
             break;
         case OPT_SEED: bad = cli_parse_u64("--seed", optarg, 0, UINT64_MAX, &p->seed); break;
         case OPT_TMPDIR: a->tmpdir = optarg; break;
+        case OPT_RESUME: a->resume = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'h':
             fputs(train_help, stdout);
@@ -150,6 +175,63 @@ static int parse_train_args(int argc, char **argv, train_args *a)
     return -1;
 }
 
+/* Opens the --resume model; its parameters (all but threads) become the
+ * defaults.  Returns NULL after printing why on failure. */
+static i2v_model *open_base(const char *path, i2v_train_params *defaults)
+{
+    i2v_model *base = NULL;
+    i2v_error err;
+    if (i2v_model_open(path, I2V_FORMAT_AUTO, &base, &err) != I2V_OK) {
+        cli_fail(&err);
+        return NULL;
+    }
+    const i2v_train_params *p = i2v_model_params(base);
+    uint32_t threads = defaults->threads;
+    if (p)
+        *defaults = *p;
+    defaults->dim = i2v_model_dim(base);
+    defaults->threads = threads;
+    return base;
+}
+
+/* Reads, trains and writes; returns the exit code. */
+static int train_and_write(const train_args *a, i2v_trainer *trainer, i2v_model *base, FILE *in)
+{
+    i2v_error err;
+    i2v_model *model = NULL;
+    /* Open the output before training: a bad path fails in a second, not
+     * after an hour of work. */
+    cli_install_signal_cleanup();
+    cli_output out;
+    if (cli_output_open(&out, a->output) != 0)
+        return EXIT_RUNTIME;
+    const char *in_name = strcmp(a->input, "-") ? a->input : "standard input";
+    i2v_status st = base ? i2v_trainer_resume(trainer, base, &err) : I2V_OK;
+    if (st == I2V_OK)
+        st = i2v_trainer_read_corpus(trainer, in, in_name, &err);
+    if (st == I2V_OK && !a->quiet)
+        fprintf(stderr, "%s: %llu sequences, %llu items, %u distinct kept (min-count %llu)%s\n",
+                in_name, (unsigned long long)i2v_trainer_corpus_sequences(trainer),
+                (unsigned long long)i2v_trainer_corpus_items(trainer),
+                i2v_vocab_size(i2v_trainer_vocab(trainer)),
+                (unsigned long long)a->params.min_count, base ? ", continuing a model" : "");
+    progress_display display;
+    progress_display_init(&display);
+    if (st == I2V_OK)
+        st = i2v_trainer_run(trainer, a->quiet ? NULL : progress_display_update, &display, &err);
+    progress_display_finish(&display);
+    if (st == I2V_OK)
+        st = i2v_trainer_take_model(trainer, &model, &err);
+    if (st == I2V_OK)
+        st = i2v_model_write(model, out.f, a->format, a->output, &err);
+    i2v_model_free(model);
+    if (st != I2V_OK) {
+        cli_output_abort(&out);
+        return cli_fail(&err);
+    }
+    return cli_output_commit(&out) == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
 int cmd_train(int argc, char **argv)
 {
     train_args a = {0};
@@ -157,52 +239,22 @@ int cmd_train(int argc, char **argv)
     a.params.threads = cli_online_cpus();
     if (a.params.threads > I2V_MAX_THREADS)
         a.params.threads = I2V_MAX_THREADS;
+    const char *resume = find_resume(argc, argv);
+    i2v_model *base = NULL;
+    if (resume && !(base = open_base(resume, &a.params)))
+        return EXIT_RUNTIME;
     int code = parse_train_args(argc, argv, &a);
-    if (code >= 0)
-        return code;
-
     i2v_error err;
     i2v_trainer *trainer = NULL;
-    i2v_model *model = NULL;
-    if (i2v_trainer_create(&a.params, a.tmpdir, &trainer, &err) != I2V_OK)
-        return cli_fail(&err);
-    FILE *in = cli_open_input(a.input);
-    if (!in) {
-        i2v_trainer_free(trainer);
-        return EXIT_RUNTIME;
-    }
-    /* Open the output before training: a bad path fails in a second, not
-     * after an hour of work. */
-    cli_install_signal_cleanup();
-    cli_output out;
-    if (cli_output_open(&out, a.output) != 0) {
-        cli_close_input(in);
-        i2v_trainer_free(trainer);
-        return EXIT_RUNTIME;
-    }
-    const char *in_name = strcmp(a.input, "-") ? a.input : "standard input";
-    i2v_status st = i2v_trainer_read_corpus(trainer, in, in_name, &err);
+    FILE *in = NULL;
+    if (code < 0 && i2v_trainer_create(&a.params, a.tmpdir, &trainer, &err) != I2V_OK)
+        code = cli_fail(&err);
+    if (code < 0 && !(in = cli_open_input(a.input)))
+        code = EXIT_RUNTIME;
+    if (code < 0)
+        code = train_and_write(&a, trainer, base, in);
     cli_close_input(in);
-    if (st == I2V_OK && !a.quiet)
-        fprintf(stderr, "%s: %llu sequences, %llu items, %u distinct kept (min-count %llu)\n",
-                in_name, (unsigned long long)i2v_trainer_corpus_sequences(trainer),
-                (unsigned long long)i2v_trainer_corpus_items(trainer),
-                i2v_vocab_size(i2v_trainer_vocab(trainer)),
-                (unsigned long long)a.params.min_count);
-    progress_display display;
-    progress_display_init(&display);
-    if (st == I2V_OK)
-        st = i2v_trainer_run(trainer, a.quiet ? NULL : progress_display_update, &display, &err);
-    progress_display_finish(&display);
-    if (st == I2V_OK)
-        st = i2v_trainer_take_model(trainer, &model, &err);
-    if (st == I2V_OK)
-        st = i2v_model_write(model, out.f, a.format, a.output, &err);
-    i2v_model_free(model);
     i2v_trainer_free(trainer);
-    if (st != I2V_OK) {
-        cli_output_abort(&out);
-        return cli_fail(&err);
-    }
-    return cli_output_commit(&out) == 0 ? EXIT_OK : EXIT_RUNTIME;
+    i2v_model_free(base);
+    return code;
 }
