@@ -12,6 +12,8 @@
  * rounding), which tests bound. */
 #include "kernel.h"
 
+#include "cpu.h"
+
 #include <math.h>
 #include <stddef.h>
 
@@ -251,10 +253,10 @@ size_t sgns_kernels_available(const sgns_kernel **out, size_t max)
     if (n < max)
         out[n++] = &reference_kernel;
 #ifdef I2V_X86
-    __builtin_cpu_init();
-    if (n < max && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+    cpu_features cpu = cpu_detect();
+    if (n < max && cpu.avx2_fma)
         out[n++] = &avx2_kernel;
-    if (n < max && __builtin_cpu_supports("avx512f"))
+    if (n < max && cpu.avx512f)
         out[n++] = &avx512_kernel;
 #endif
     return n;
@@ -265,18 +267,4 @@ const sgns_kernel *sgns_kernel_best(void)
     const sgns_kernel *all[4];
     size_t n = sgns_kernels_available(all, 4);
     return all[n - 1];
-}
-
-const sgns_kernel *sgns_kernel_named(const char *name)
-{
-    const sgns_kernel *all[4];
-    size_t n = sgns_kernels_available(all, 4);
-    for (size_t i = 0; i < n; i++) {
-        const char *a = all[i]->name, *b = name;
-        while (*a && *a == *b)
-            a++, b++;
-        if (*a == *b)
-            return all[i];
-    }
-    return NULL;
 }

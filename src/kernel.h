@@ -38,8 +38,4 @@ const sgns_kernel *sgns_kernel_best(void);
  * how many were written to out (at most max). */
 size_t sgns_kernels_available(const sgns_kernel **out, size_t max);
 
-/* The kernel called `name` ("reference", "avx2", "avx512") if this CPU can
- * run it, else NULL. */
-const sgns_kernel *sgns_kernel_named(const char *name);
-
 #endif
