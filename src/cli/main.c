@@ -18,6 +18,7 @@ static const command commands[] = {
     {"convert", cmd_convert, "a model into another format (native, word2vec binary/text)"},
     {"info", cmd_info, "what a model holds; --verify checks the whole file"},
     {"sessions", cmd_sessions, "interaction logs (CSV/TSV) to sequences, one session per line"},
+    {"split", cmd_split, "split sequences into training and test data (leave-last-out)"},
 };
 
 static void usage(FILE *out)
