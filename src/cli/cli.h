@@ -85,6 +85,7 @@ int cmd_vocab(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 int cmd_convert(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);

@@ -15,6 +15,7 @@ static const command commands[] = {
     {"train", cmd_train, "learn embeddings from sequences (skip-gram, negative sampling)"},
     {"similar", cmd_similar, "nearest items by cosine: TSV query<TAB>rank<TAB>item<TAB>score"},
     {"analogy", cmd_analogy, "A is to B as C is to ?  (3CosAdd, or 3CosMul)"},
+    {"eval", cmd_eval, "analogy accuracy, pair correlation, next-item HR/MRR/NDCG, dimension"},
     {"convert", cmd_convert, "a model into another format (native, word2vec binary/text)"},
     {"info", cmd_info, "what a model holds; --verify checks the whole file"},
     {"sessions", cmd_sessions, "interaction logs (CSV/TSV) to sequences, one session per line"},
