@@ -55,7 +55,11 @@ static int parse_score(const char *text, double *out)
     return 0;
 }
 
-/* Cosine of the input vectors; 0 when either is zero (gensim's unitvec
+/* Cosine of the input vectors, rounded to float: the vectors are floats,
+ * so cosines that agree to float precision are ties, as they are for gensim
+ * (which computes them in float32).  Without the rounding, a model whose
+ * cosines crowd near 1 ranks pairs by rounding noise and its Spearman rho
+ * drifts from gensim's.  0 when either vector is zero (gensim's unitvec
  * leaves a zero vector as it is). */
 static double item_cosine(const i2v_model *m, uint32_t a, uint32_t b)
 {
@@ -66,7 +70,7 @@ static double item_cosine(const i2v_model *m, uint32_t a, uint32_t b)
     double dot = 0;
     for (uint32_t j = 0; j < m->dim; j++)
         dot += (double)va[j] * vb[j];
-    return dot / (na * nb);
+    return (float)(dot / (na * nb));
 }
 
 /* One non-blank line: a comment, a malformed line, an unknown pair or a
