@@ -451,9 +451,11 @@ typedef struct i2v_pairs_eval {
 
 /* Correlates human similarity scores with the model's cosine similarities:
  * each line is "item item score" (WordSim-353, SimLex-999; tabs or spaces);
- * lines whose first item starts with '#' are comments.  spearman and
- * pearson are NAN when fewer than two pairs are used or either side is
- * constant.  Only restrict_vocab and case_sensitive of the options apply. */
+ * lines whose first item starts with '#' are comments.  Cosines are
+ * rounded to float precision, so cosines equal as floats tie, as in
+ * gensim's float32 arithmetic.  spearman and pearson are NAN when fewer
+ * than two pairs are used or either side is constant.  Only restrict_vocab
+ * and case_sensitive of the options apply. */
 i2v_status i2v_eval_pairs(const i2v_model *model, FILE *in, const char *name,
                           const i2v_word_eval_options *options, i2v_pairs_eval *out,
                           i2v_error *err);
@@ -470,7 +472,9 @@ double i2v_spearman(const double *x, const double *y, size_t n);
 typedef struct i2v_baselines i2v_baselines;
 
 /* Reads training sequences (the format `train` reads) from `in` to its
- * end, counting every item and every pair of consecutive items. */
+ * end, counting every item and every pair of consecutive items.  While
+ * reading it holds 8 bytes per item occurrence; afterwards 8 bytes per
+ * distinct pair. */
 i2v_status i2v_baselines_create(FILE *in, const char *name, i2v_baselines **out,
                                 i2v_error *err);
 
@@ -568,7 +572,8 @@ typedef struct i2v_purity_eval {
  * (lines "item group") that is in the model, the share of its k nearest
  * items by cosine (itself left out) that the file puts in the same group;
  * neighbours absent from the file count as other groups.  The mean over
- * those items; NAN when there is none. */
+ * those items; NAN when there is none.  A line naming an item already
+ * listed is malformed (the first line holds). */
 i2v_status i2v_eval_purity(const i2v_model *model, FILE *in, const char *name, uint32_t k,
                            i2v_purity_eval *out, i2v_error *err);
 
