@@ -59,6 +59,7 @@ typedef struct cli_output {
     char *tmp;      /* temporary name, or NULL when written directly */
     FILE *f;
     int is_stdout;
+    int slot;       /* signal-cleanup slot of tmp, or -1 */
 } cli_output;
 
 /* Returns 0, or prints the reason and returns -1. */
@@ -66,11 +67,14 @@ int cli_output_open(cli_output *o, const char *path);
 /* Flushes, syncs and renames into place; returns 0, or prints and returns -1
  * (the temporary file is then removed). */
 int cli_output_commit(cli_output *o);
-/* Discards the output: removes the temporary file. */
+/* Commits several outputs together: all are written out before any is
+ * renamed into place, so a failure leaves every previous file as it was. */
+int cli_output_commit_all(cli_output **outs, size_t n);
+/* Discards the output: removes the temporary file.  Safe to call twice. */
 void cli_output_abort(cli_output *o);
 
-/* SIGINT/SIGTERM remove the pending temporary output, then end the
- * process as the signal would. */
+/* SIGINT/SIGTERM/SIGHUP remove the pending temporary outputs, then end
+ * the process as the signal would.  cli_output_open installs it. */
 void cli_install_signal_cleanup(void);
 
 /* Writes stdout out; on failure (a full disk, a closed pipe) prints the

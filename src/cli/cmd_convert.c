@@ -111,7 +111,6 @@ int cmd_convert(int argc, char **argv)
         return cli_fail(&err);
     }
     note_dropped(m, output, format);
-    cli_install_signal_cleanup();
     cli_output out;
     if (cli_output_open(&out, output) != 0) {
         i2v_model_free(m);

@@ -268,7 +268,6 @@ int cmd_sessions(int argc, char **argv)
         cli_close_input(in);
         return EXIT_RUNTIME;
     }
-    cli_install_signal_cleanup();
     const char *in_name = strcmp(a.input, "-") ? a.input : "standard input";
     const char *out_name = strcmp(a.output, "-") ? a.output : "standard output";
     i2v_sessions_report report;

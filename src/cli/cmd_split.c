@@ -101,7 +101,6 @@ int cmd_split(int argc, char **argv)
     FILE *in = cli_open_input(a.input);
     if (!in)
         return EXIT_RUNTIME;
-    cli_install_signal_cleanup();
     cli_output train, test;
     if (cli_output_open(&train, a.train) != 0) {
         cli_close_input(in);
@@ -122,13 +121,10 @@ int cmd_split(int argc, char **argv)
         cli_output_abort(&test);
         return cli_fail(&err);
     }
-    /* The test file last: a failure in between leaves no test data
-     * without its training data. */
-    if (cli_output_commit(&train) != 0) {
-        cli_output_abort(&test);
-        return EXIT_RUNTIME;
-    }
-    if (cli_output_commit(&test) != 0)
+    /* Both written out before either replaces anything: a failure leaves
+     * the previous train and test files as they were. */
+    cli_output *outs[] = {&train, &test};
+    if (cli_output_commit_all(outs, 2) != 0)
         return EXIT_RUNTIME;
     if (!a.quiet)
         print_summary(&a, &stats);

@@ -201,7 +201,6 @@ static int train_and_write(const train_args *a, i2v_trainer *trainer, i2v_model 
     i2v_model *model = NULL;
     /* Open the output before training: a bad path fails in a second, not
      * after an hour of work. */
-    cli_install_signal_cleanup();
     cli_output out;
     if (cli_output_open(&out, a->output) != 0)
         return EXIT_RUNTIME;

@@ -131,21 +131,28 @@ void cli_close_input(FILE *f)
         fclose(f);
 }
 
-/* The temporary file a signal must remove, if any.  A fixed buffer: the
- * handler may only touch memory that is never reallocated. */
-static char pending_tmp[PATH_MAX + 64];
-static volatile sig_atomic_t pending_tmp_set;
+/* Temporary files a signal must remove.  Fixed buffers: the handler may
+ * only touch memory that is never reallocated.  A few slots, because some
+ * commands (split) write several outputs at once. */
+enum { PENDING_SLOTS = 4 };
+static char pending_tmp[PENDING_SLOTS][PATH_MAX + 64];
+static volatile sig_atomic_t pending_set[PENDING_SLOTS];
 
 static void on_fatal_signal(int sig)
 {
-    if (pending_tmp_set)
-        unlink(pending_tmp);
+    for (int i = 0; i < PENDING_SLOTS; i++)
+        if (pending_set[i])
+            unlink(pending_tmp[i]);
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
 void cli_install_signal_cleanup(void)
 {
+    static int installed;
+    if (installed)
+        return;
+    installed = 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_fatal_signal;
@@ -155,56 +162,41 @@ void cli_install_signal_cleanup(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-static void register_tmp(const char *tmp)
+/* Returns the slot now naming tmp, or -1 when none is free (the file is
+ * then still removed on every path but a signal). */
+static int register_tmp(const char *tmp)
 {
-    pending_tmp_set = 0;
-    if (tmp && strlen(tmp) < sizeof pending_tmp) {
-        strcpy(pending_tmp, tmp);
-        pending_tmp_set = 1;
-    }
+    if (strlen(tmp) >= sizeof pending_tmp[0])
+        return -1;
+    for (int i = 0; i < PENDING_SLOTS; i++)
+        if (!pending_set[i]) {
+            strcpy(pending_tmp[i], tmp);
+            pending_set[i] = 1;
+            return i;
+        }
+    return -1;
 }
 
-int cli_output_open(cli_output *o, const char *path)
+static void unregister_tmp(cli_output *o)
 {
-    memset(o, 0, sizeof *o);
-    if (strcmp(path, "-") == 0) {
-        o->path = "-";
-        o->f = stdout;
-        o->is_stdout = 1;
-        return 0;
-    }
-    o->path = strdup(path);
-    if (!o->path) {
-        cli_error("%s: out of memory", path);
-        return -1;
-    }
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        cli_error("%s: cannot write: it is a directory", path);
-        free(o->path);
-        return -1;
-    }
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        /* A FIFO or a device: written directly, never replaced. */
-        o->f = fopen(path, "wb");
-        if (!o->f) {
-            cli_error("%s: cannot open for writing: %s", path, strerror(errno));
-            free(o->path);
-            return -1;
-        }
-        return 0;
-    }
+    if (o->slot >= 0)
+        pending_set[o->slot] = 0;
+    o->slot = -1;
+}
+
+/* Opens a temporary file beside `path` for o; 0 or -1 after a message. */
+static int open_temporary(cli_output *o, const char *path)
+{
     /* Same directory as the target, so the rename cannot cross devices. */
     const char *slash = strrchr(path, '/');
     size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
     size_t n = strlen(path) + 32;
-    o->tmp = malloc(n);
-    if (!o->tmp) {
+    if (!(o->tmp = malloc(n))) {
         cli_error("%s: out of memory", path);
-        free(o->path);
         return -1;
     }
     snprintf(o->tmp, n, "%.*s.%s.tmp-XXXXXX", (int)dir_len, path, path + dir_len);
+    cli_install_signal_cleanup();
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
         int e = errno;
@@ -213,23 +205,64 @@ int cli_output_open(cli_output *o, const char *path)
         else
             cli_error("%s: cannot write in its directory: %s", path, strerror(e));
         free(o->tmp);
-        free(o->path);
+        o->tmp = NULL;
         return -1;
     }
-    register_tmp(o->tmp);
+    o->slot = register_tmp(o->tmp);
     mode_t mask = umask(0);
     umask(mask);
     if (fchmod(fd, 0666 & ~mask) != 0 || !(o->f = fdopen(fd, "wb"))) {
         cli_error("%s: cannot write: %s", path, strerror(errno));
         close(fd);
+        return -1;
+    }
+    return 0;
+}
+
+int cli_output_open(cli_output *o, const char *path)
+{
+    memset(o, 0, sizeof *o);
+    o->slot = -1;
+    if (strcmp(path, "-") == 0) {
+        o->path = "-";
+        o->f = stdout;
+        o->is_stdout = 1;
+        return 0;
+    }
+    if (!(o->path = strdup(path))) {
+        cli_error("%s: out of memory", path);
+        return -1;
+    }
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (exists && S_ISDIR(st.st_mode)) {
+        cli_error("%s: cannot write: it is a directory", path);
+        cli_output_abort(o);
+        return -1;
+    }
+    if (exists && !S_ISREG(st.st_mode)) {
+        /* A FIFO or a device: written directly, never replaced. */
+        if (!(o->f = fopen(path, "wb"))) {
+            cli_error("%s: cannot open for writing: %s", path, strerror(errno));
+            cli_output_abort(o);
+            return -1;
+        }
+        return 0;
+    }
+    if (open_temporary(o, path) != 0) {
         cli_output_abort(o);
         return -1;
     }
     return 0;
 }
 
-static void output_release(cli_output *o)
+void cli_output_abort(cli_output *o)
 {
+    if (o->f && !o->is_stdout)
+        fclose(o->f);
+    if (o->tmp)
+        unlink(o->tmp);
+    unregister_tmp(o);
     if (!o->is_stdout)
         free(o->path);
     free(o->tmp);
@@ -237,24 +270,12 @@ static void output_release(cli_output *o)
     o->f = NULL;
 }
 
-void cli_output_abort(cli_output *o)
+/* Flushes, syncs and closes o's file, keeping its temporary name; 0, or
+ * -1 after a message and cli_output_abort. */
+static int output_finish(cli_output *o)
 {
-    if (o->f && !o->is_stdout)
-        fclose(o->f);
-    if (o->tmp) {
-        unlink(o->tmp);
-        pending_tmp_set = 0;
-    }
-    output_release(o);
-}
-
-int cli_output_commit(cli_output *o)
-{
-    if (o->is_stdout) {
-        int r = cli_flush_stdout();
-        output_release(o);
-        return r;
-    }
+    if (o->is_stdout)
+        return cli_flush_stdout();
     errno = 0;
     int failed = fflush(o->f) != 0 || ferror(o->f);
     if (!failed && o->tmp && fsync(fileno(o->f)) != 0)
@@ -265,18 +286,51 @@ int cli_output_commit(cli_output *o)
         e = errno;
     }
     o->f = NULL;
-    if (!failed && o->tmp && rename(o->tmp, o->path) != 0) {
-        failed = 1;
-        e = errno;
-    }
     if (failed) {
         cli_error("%s: write failed: %s", o->path, strerror(e ? e : EIO));
         cli_output_abort(o);
         return -1;
     }
-    pending_tmp_set = 0;
-    output_release(o);
     return 0;
+}
+
+/* Renames a finished output into place and releases it. */
+static int output_rename(cli_output *o)
+{
+    int r = 0;
+    if (o->tmp && rename(o->tmp, o->path) != 0) {
+        cli_error("%s: cannot replace: %s", o->path, strerror(errno));
+        r = -1;
+    } else {
+        free(o->tmp); /* renamed: nothing to remove any more */
+        o->tmp = NULL;
+    }
+    cli_output_abort(o);
+    return r;
+}
+
+int cli_output_commit(cli_output *o)
+{
+    return cli_output_commit_all(&o, 1);
+}
+
+int cli_output_commit_all(cli_output **outs, size_t n)
+{
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!failed)
+            failed = output_finish(outs[i]) != 0;
+        else
+            cli_output_abort(outs[i]);
+    if (failed) {
+        for (size_t i = 0; i < n; i++)
+            cli_output_abort(outs[i]);
+        return -1;
+    }
+    int r = 0;
+    for (size_t i = 0; i < n; i++)
+        r |= output_rename(outs[i]);
+    return r;
 }
 
 int cli_flush_stdout(void)

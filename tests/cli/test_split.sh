@@ -75,3 +75,12 @@ expect_split_fail split_unknown_option 2 "--frobnicate' is unknown" \
     -i "$T/small.txt" --train "$T/old-train.txt" --test "$T/new-test.txt" --frobnicate
 run "$I2V" split --help
 [ $rc -eq 0 ] && grep -q "Leave-last-out" "$T/out" && pass split_help || fail split_help "exit $rc"
+
+# One output failing leaves the other's previous file as it was.
+if [ -w /dev/full ]; then
+    printf 'precious\n' >"$T/keep-train.txt"
+    run "$I2V" split -i "$T/small.txt" --train "$T/keep-train.txt" --test /dev/full
+    [ $rc -eq 1 ] && [ "$(cat "$T/keep-train.txt")" = precious ] &&
+        [ -z "$(ls -A "$T" | grep '\.tmp-')" ] && pass split_failing_test_output_keeps_old_train_file ||
+        fail split_failing_test_output_keeps_old_train_file "exit $rc: $(cat "$T/err")"
+fi
