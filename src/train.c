@@ -42,7 +42,8 @@ struct i2v_trainer {
     i2v_vocab *vocab;
     const i2v_model *base;      /* continuing from this model until the corpus is read */
     corpus corpus;
-    int have_corpus;
+    int corpus_read;            /* i2v_trainer_read_corpus was called */
+    int have_corpus;            /* ... and succeeded */
     i2v_sampler *sampler;
     uint32_t *keep_threshold;   /* keep an occurrence if rng32 < this; 2^32-1 = always */
     float *input, *output;      /* V x dim each */
@@ -204,7 +205,7 @@ static void carry_over_base(i2v_trainer *t)
 
 i2v_status i2v_trainer_resume(i2v_trainer *t, const i2v_model *base, i2v_error *err)
 {
-    if (t->have_corpus || t->base || i2v_vocab_size(t->vocab) > 0)
+    if (t->corpus_read || t->base)
         return i2v_fail(err, I2V_ERR_INVALID, "resume must come before reading the corpus");
     if (!base->output)
         return i2v_fail(err, I2V_ERR_FORMAT, "the model has no output weights (word2vec "
@@ -228,15 +229,15 @@ i2v_status i2v_trainer_resume(i2v_trainer *t, const i2v_model *base, i2v_error *
 
 i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i2v_error *err)
 {
-    if (t->have_corpus)
-        return i2v_fail(err, I2V_ERR_INVALID, "the trainer already has a corpus");
+    if (t->corpus_read)
+        return i2v_fail(err, I2V_ERR_INVALID, "the trainer already read a corpus");
+    t->corpus_read = 1;
     uint32_t base_items = t->base ? t->base->size : 0;
     i2v_status st = corpus_build(in, name, t->tmpdir, t->vocab, t->p.min_count, t->p.max_vocab,
                                  base_items, t->base ? t->base->counts : NULL, &t->corpus, err);
     if (st != I2V_OK)
         return st;
     uint32_t n = i2v_vocab_size(t->vocab);
-    t->have_corpus = 1;
 
     if ((st = i2v_sampler_create(t->vocab->count, n, t->p.ns_exponent, &t->sampler, err)) != I2V_OK)
         return st;
@@ -255,6 +256,7 @@ i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i
     init_weights(t, n);
     if (t->base)
         carry_over_base(t);
+    t->have_corpus = 1; /* only now is everything training needs in place */
     return I2V_OK;
 }
 
