@@ -81,6 +81,13 @@ void cli_install_signal_cleanup(void);
  * reason and returns -1. */
 int cli_flush_stdout(void);
 
+/* The exit code of a command whose results are all on stdout: EXIT_OK, or
+ * EXIT_RUNTIME when they could not all be written. */
+int cli_exit_status(void);
+
+/* Prints a command's --help text; returns cli_exit_status(). */
+int cli_print_help(const char *text);
+
 /* Number of online CPUs (at least 1). */
 uint32_t cli_online_cpus(void);
 

@@ -77,8 +77,7 @@ static int parse_analogy_args(int argc, char **argv, analogy_args *a)
             break;
         case OPT_JSON: a->json = 1; break;
         case 'h':
-            fputs(analogy_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(analogy_help);
         default: return cli_bad_option(argv);
         }
     }

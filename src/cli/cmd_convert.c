@@ -57,8 +57,7 @@ static int parse_convert_args(int argc, char **argv, const char **model, const c
         case 'o': *output = optarg; break;
         case OPT_FORMAT: bad = parse_format(optarg, format) != 0; break;
         case 'h':
-            fputs(convert_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(convert_help);
         default: return cli_bad_option(argv);
         }
     }

@@ -165,8 +165,7 @@ static int parse_eval_args(int argc, char **argv, eval_args *a)
             break;
         case OPT_JSON: a->json = 1; break;
         case 'h':
-            fputs(eval_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(eval_help);
         default: return cli_bad_option(argv);
         }
     }
@@ -286,5 +285,5 @@ int cmd_eval(int argc, char **argv)
     i2v_model_free(model);
     if (st != I2V_OK)
         return cli_fail(&err);
-    return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+    return cli_exit_status();
 }

@@ -76,8 +76,7 @@ int cmd_info(int argc, char **argv)
         case 'm': path = optarg; break;
         case OPT_VERIFY: verify = 1; break;
         case 'h':
-            fputs(info_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(info_help);
         default: return cli_bad_option(argv);
         }
     }

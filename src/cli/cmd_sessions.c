@@ -210,8 +210,7 @@ static int parse_option(int c, sessions_args *a, char **argv)
         return cli_parse_u64("--min-count", optarg, 1, UINT64_MAX, &p->min_count) ? EXIT_USAGE
                                                                                     : -1;
     case 'h':
-        fputs(sessions_help, stdout);
-        return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+        return cli_print_help(sessions_help);
     default: return cli_bad_option(argv);
     }
 }

@@ -104,8 +104,7 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
             break;
         case OPT_JSON: a->json = 1; break;
         case 'h':
-            fputs(similar_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(similar_help);
         default: return cli_bad_option(argv);
         }
     }

@@ -64,8 +64,7 @@ static int parse_split_args(int argc, char **argv, split_args *a)
             break;
         case 'q': a->quiet = 1; break;
         case 'h':
-            fputs(split_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(split_help);
         default: return cli_bad_option(argv);
         }
     }

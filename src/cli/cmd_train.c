@@ -153,8 +153,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         case OPT_RESUME: a->resume = optarg; break;
         case 'q': a->quiet = 1; break;
         case 'h':
-            fputs(train_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(train_help);
         default: return cli_bad_option(argv);
         }
     }

@@ -41,8 +41,7 @@ int cmd_vocab(int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'h':
-            fputs(vocab_help, stdout);
-            return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+            return cli_print_help(vocab_help);
         default: return cli_bad_option(argv);
         }
     }
@@ -79,5 +78,5 @@ int cmd_vocab(int argc, char **argv)
         printf("\t%llu\n", (unsigned long long)i2v_vocab_count(vocab, i));
     }
     i2v_vocab_free(vocab);
-    return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+    return cli_exit_status();
 }

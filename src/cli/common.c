@@ -343,6 +343,17 @@ int cli_flush_stdout(void)
     return 0;
 }
 
+int cli_exit_status(void)
+{
+    return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+}
+
+int cli_print_help(const char *text)
+{
+    fputs(text, stdout);
+    return cli_exit_status();
+}
+
 uint32_t cli_online_cpus(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);

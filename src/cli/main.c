@@ -46,11 +46,11 @@ int main(int argc, char **argv)
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         usage(stdout);
-        return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+        return cli_exit_status();
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
         printf("item2vec %s\n", I2V_VERSION_STRING);
-        return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
+        return cli_exit_status();
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(name, commands[i].name) == 0) {
