@@ -61,6 +61,49 @@ i2v_status model_new(const char *name, i2v_model **out, i2v_error *err)
     return I2V_OK;
 }
 
+i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, model_arrays *arrays,
+                             const i2v_train_params *params, i2v_model **out, i2v_error *err)
+{
+    *out = NULL;
+    void *blocks[] = {arrays->names, arrays->name_offset, arrays->name_length,
+                      arrays->counts, arrays->input, arrays->output};
+    const model_arrays given = *arrays;
+    memset(arrays, 0, sizeof *arrays);
+    i2v_model *m = NULL;
+    i2v_status st = model_new(name, &m, err);
+    /* Every block is either owned by the model or freed here, once. */
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+        if (st == I2V_OK && blocks[b])
+            st = model_own(m, blocks[b], err);
+        else
+            free(blocks[b]);
+    if (st != I2V_OK) {
+        i2v_model_free(m);
+        return st;
+    }
+    m->size = size;
+    m->dim = dim;
+    m->format = I2V_FORMAT_NATIVE;
+    m->names = given.names;
+    m->name_offset = given.name_offset;
+    m->name_length = given.name_length;
+    m->counts = given.counts;
+    m->input = given.input;
+    m->output = given.output;
+    m->has_params = params != NULL;
+    if (params)
+        m->params = *params;
+    st = model_build_index(m, err);
+    if (st == I2V_OK)
+        st = model_compute_norms(m, err);
+    if (st != I2V_OK) {
+        i2v_model_free(m);
+        return st;
+    }
+    *out = m;
+    return I2V_OK;
+}
+
 /* A float is NaN or infinite when its exponent bits are all set.  Adding
  * one unit of exponent to the masked exponent then carries into the sign
  * bit, and into no other place: OR-ing those sums over a row tests every

@@ -82,6 +82,23 @@ i2v_status model_verify_native(const i2v_model *m, i2v_error *err);
 /* An empty model named `name` (a copy, owned by the model). */
 i2v_status model_new(const char *name, i2v_model **out, i2v_error *err);
 
+/* Arrays a new owned model takes over (see model_from_arrays). */
+typedef struct model_arrays {
+    char *names;           /* item i at names + name_offset[i], NUL-terminated */
+    uint64_t *name_offset;
+    uint32_t *name_length;
+    uint64_t *counts;      /* or NULL */
+    float *input;          /* size x dim */
+    float *output;         /* size x dim, or NULL */
+} model_arrays;
+
+/* An owned model named `name` made of malloc'ed arrays, with its index and
+ * norms built; params NULL when unknown.  The model takes the arrays
+ * whatever happens: on failure they have been freed, and *arrays is
+ * cleared either way. */
+i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, model_arrays *arrays,
+                             const i2v_train_params *params, i2v_model **out, i2v_error *err);
+
 /* The first row in [first, end) holding a NaN or an infinity, or end. */
 uint32_t model_first_nonfinite_row(const float *rows, uint32_t dim, uint32_t first,
                                    uint32_t end);
