@@ -20,6 +20,7 @@ static const command commands[] = {
     {"info", cmd_info, "what a model holds; --verify checks the whole file"},
     {"sessions", cmd_sessions, "interaction logs (CSV/TSV) to sequences, one session per line"},
     {"split", cmd_split, "split sequences into training and test data (leave-last-out)"},
+    {"coldstart", cmd_coldstart, "place items known only by their features (cold start)"},
 };
 
 static void usage(FILE *out)
