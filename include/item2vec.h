@@ -629,21 +629,24 @@ i2v_status i2v_split(FILE *in, const char *in_name, FILE *train, const char *tra
  *
  * Method.  The content vector of an item is a linear function of its
  * bag of features, fitted on the "known" items (in the model and in the
- * file) to their behaviour vectors scaled to unit length, since queries
- * compare directions (cosine) and word2vec lengths mostly follow
- * frequency:
+ * file) to their behaviour vectors as they are: longer vectors, mostly
+ * those of items with more data and better estimated directions, weigh
+ * more (on planted data this placed cold items slightly better than
+ * fitting unit vectors).  Only the direction of a content vector is used:
  *
  *  - I2V_COLDSTART_RIDGE: ridge regression W = (X'X + lambda I)^-1 X'Y,
  *    X the binary item-by-feature matrix plus a constant column (so the
  *    direction all items share is not pushed onto the features), Y the
- *    unit behaviour vectors.  Solved exactly by Cholesky when at most
+ *    behaviour vectors.  Solved exactly by Cholesky when at most
  *    I2V_COLDSTART_DENSE_FEATURES features are seen on known items, else
  *    by conjugate gradient on the sparse X with a Jacobi preconditioner
  *    (memory O(features x dim), never features^2), to a relative residual
  *    of I2V_COLDSTART_CG_TOLERANCE on every dimension.
- *  - I2V_COLDSTART_MEAN: a feature's vector is the mean of the unit
- *    behaviour vectors of the known items that carry it; an item's content
- *    is the mean of its features' vectors.
+ *  - I2V_COLDSTART_MEAN: each feature taken alone.  A feature's vector is
+ *    the mean of the behaviour vectors of the known items that carry it,
+ *    less the mean of all known items; an item's content is that overall
+ *    mean plus its features' vectors.  (Without the centring, a noise tag
+ *    carried by unrelated items would pull them all to one place.)
  *
  * Features that no known item carries are ignored.  A cold item (in the
  * file, not in the model) with at least one feature a known item carries

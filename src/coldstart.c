@@ -3,7 +3,7 @@
  *
  * The steps: match the file's items to the model's; number the features
  * that known items carry (the fit's columns, after a constant column for
- * ridge); fit the map from features to unit behaviour vectors; copy the
+ * ridge); fit the map from features to behaviour vectors; copy the
  * model; blend the known items' vectors when asked; append the cold items
  * their content places. */
 #include <math.h>
@@ -197,15 +197,6 @@ static uint32_t longest_feature_set(const i2v_features *f)
     return longest;
 }
 
-/* The behaviour vector of model row `id`, at unit length (zero stays zero). */
-static void unit_target(const i2v_model *m, uint32_t id, float *out)
-{
-    uint32_t d = i2v_model_dim(m);
-    const float *v = i2v_model_vector(m, id);
-    float norm = i2v_model_norm(m, id);
-    for (uint32_t j = 0; j < d; j++)
-        out[j] = norm > 0 ? v[j] / norm : 0.0f;
-}
 
 static i2v_status build_design(coldstart_run *r, i2v_error *err)
 {
@@ -225,7 +216,8 @@ static i2v_status build_design(coldstart_run *r, i2v_error *err)
         uint32_t n = item_columns(r, r->known[k]);
         memcpy(r->col + r->row_start[k], r->row_cols, (size_t)n * sizeof *r->col);
         r->row_start[k + 1] = r->row_start[k] + n;
-        unit_target(r->model, (uint32_t)r->model_id[r->known[k]], r->target + (size_t)k * d);
+        const float *behaviour = i2v_model_vector(r->model, (uint32_t)r->model_id[r->known[k]]);
+        memcpy(r->target + (size_t)k * d, behaviour, (size_t)d * sizeof *r->target);
     }
     uint32_t cols = r->design.cols;
     r->design = (coldstart_design){r->n_known, cols, d, r->row_start, r->col, r->target};
@@ -355,16 +347,17 @@ static void content_of_known(coldstart_run *r, uint32_t k, double *cosine_sum)
     double length = norm_of(r->content, d);
     if (!(length > 0) || !isfinite(length))
         return;
-    const float *unit = r->target + (size_t)k * d;
-    double cosine = 0;
+    uint32_t id = (uint32_t)r->model_id[r->known[k]];
+    const float *behaviour = r->target + (size_t)k * d;
+    double behaviour_length = i2v_model_norm(r->model, id), dot = 0;
     for (uint32_t j = 0; j < d; j++)
-        cosine += r->content[j] * unit[j];
-    *cosine_sum += cosine / length;
+        dot += r->content[j] * behaviour[j];
+    if (behaviour_length > 0)
+        *cosine_sum += dot / (length * behaviour_length);
     if (r->params->fuse == I2V_COLDSTART_NO_FUSE)
         return;
-    uint32_t id = (uint32_t)r->model_id[r->known[k]];
     float *row = r->out.input + (size_t)id * d;
-    double a = r->params->fuse, scale = (1 - a) * i2v_model_norm(r->model, id) / length;
+    double a = r->params->fuse, scale = (1 - a) * behaviour_length / length;
     for (uint32_t j = 0; j < d; j++)
         row[j] = (float)(a * row[j] + scale * r->content[j]);
     r->report->fused++;
