@@ -13,9 +13,9 @@
  *    and memory stays O(cols x dim).  The diagonal of X'X is the number of
  *    items carrying each feature, which spans orders of magnitude between
  *    a category and a rare tag: dividing by it (Jacobi preconditioner)
- *    evens the spectrum out, and iterations fall from thousands to tens.
- *    The dim columns are independent systems with the same matrix; they
- *    share each product and keep their own step sizes.
+ *    evens the spectrum out (157 iterations down to 35 on 49k skewed
+ *    tags).  Each dimension is its own system with the same matrix; a
+ *    block of them shares each product and keeps its own step sizes.
  *
  * Everything is in double: the normal equations square the condition
  * number, and float targets lose nothing by being widened. */
