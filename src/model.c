@@ -93,7 +93,9 @@ i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, mode
     m->has_params = params != NULL;
     if (params)
         m->params = *params;
-    st = model_build_index(m, err);
+    i2v_error index_err;
+    if ((st = model_build_index(m, &index_err)) != I2V_OK)
+        i2v_fail(err, st, "%s: %s", m->source, index_err.message);
     if (st == I2V_OK)
         st = model_compute_norms(m, err);
     if (st != I2V_OK) {

@@ -380,35 +380,15 @@ static void reader_release(w2v_reader *r)
  * item twice is an error naming it) and its norms. */
 static i2v_status reader_finish(w2v_reader *r, i2v_model **out, i2v_error *err)
 {
-    i2v_model *m;
-    i2v_status st = model_new(r->name, &m, err);
-    if (st != I2V_OK)
-        return st;
-    m->size = r->n;
-    m->dim = r->dim;
-    m->format = r->binary ? I2V_FORMAT_W2V_BIN : I2V_FORMAT_W2V_TEXT;
-    m->input = r->input;
-    m->names = r->names;
-    m->name_offset = r->name_offset;
-    m->name_length = r->name_length;
-    void *blocks[] = {r->input, r->names, r->name_offset, r->name_length};
-    memset(r, 0, sizeof *r);
-    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
-        if (st == I2V_OK)
-            st = model_own(m, blocks[b], err);
-        else
-            free(blocks[b]);
-    i2v_error index_err;
-    if (st == I2V_OK && (st = model_build_index(m, &index_err)) != I2V_OK)
-        i2v_fail(err, st, "%s: %s", m->source, index_err.message);
+    model_arrays arrays = {r->names, r->name_offset, r->name_length, NULL, r->input, NULL};
+    const char *name = r->name;
+    uint32_t size = r->n, dim = r->dim;
+    int binary = r->binary;
+    memset(r, 0, sizeof *r); /* the model takes the arrays whatever happens */
+    i2v_status st = model_from_arrays(name, size, dim, &arrays, NULL, out, err);
     if (st == I2V_OK)
-        st = model_compute_norms(m, err);
-    if (st != I2V_OK) {
-        i2v_model_free(m);
-        return st;
-    }
-    *out = m;
-    return I2V_OK;
+        (*out)->format = binary ? I2V_FORMAT_W2V_BIN : I2V_FORMAT_W2V_TEXT;
+    return st;
 }
 
 i2v_status model_parse_w2v(const unsigned char *data, size_t len, int binary, const char *name,

@@ -632,23 +632,11 @@ i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *er
     *out = NULL;
     if (!t->have_corpus || !t->input)
         return i2v_fail(err, I2V_ERR_INVALID, "the trainer has no model to give");
-    i2v_model *m = calloc(1, sizeof *m);
-    if (!m)
-        return i2v_fail_nomem(err, "creating the model");
     i2v_vocab *v = t->vocab;
-    m->size = v->size;
-    m->dim = t->p.dim;
-    m->format = I2V_FORMAT_NATIVE;
-    m->names = v->arena;
-    m->name_offset = v->offset;
-    m->name_length = v->length;
-    m->counts = v->count;
-    m->input = t->input;
-    m->output = t->output;
-    m->has_params = 1;
-    m->params = t->p;
-    /* The model now owns these blocks; the trainer forgets them. */
-    void *blocks[] = {v->arena, v->offset, v->length, v->count, t->input, t->output};
+    model_arrays arrays = {v->arena, v->offset, v->length, v->count, t->input, t->output};
+    uint32_t size = v->size;
+    /* The model takes these blocks whatever happens; the trainer forgets
+     * them and can only be freed. */
     v->arena = NULL;
     v->offset = NULL;
     v->length = NULL;
@@ -656,20 +644,5 @@ i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *er
     v->size = 0;
     t->input = t->output = NULL;
     t->have_corpus = 0;
-    i2v_status st = I2V_OK;
-    for (size_t i = 0; i < sizeof blocks / sizeof blocks[0]; i++)
-        if (st == I2V_OK)
-            st = model_own(m, blocks[i], err);
-        else
-            free(blocks[i]);
-    if (st == I2V_OK)
-        st = model_build_index(m, err);
-    if (st == I2V_OK)
-        st = model_compute_norms(m, err);
-    if (st != I2V_OK) {
-        i2v_model_free(m);
-        return st;
-    }
-    *out = m;
-    return I2V_OK;
+    return model_from_arrays("trained model", size, t->p.dim, &arrays, &t->p, out, err);
 }
