@@ -100,4 +100,12 @@ i2v_status eval_spearman(const double *x, const double *y, size_t n, double *rho
  * off-diagonal part is negligible. */
 i2v_status eval_symmetric_eigenvalues(double *a, uint32_t n, double *values, i2v_error *err);
 
+/* The same with the eigenvectors when `vectors` is not NULL: row k of
+ * vectors[n * n] is the unit eigenvector of values[k], its largest
+ * component positive (so the result does not depend on rounding's choice
+ * of sign).  The rotations are accumulated, which costs about as much
+ * again as the eigenvalues alone. */
+i2v_status eval_symmetric_eigen(double *a, uint32_t n, double *values, double *vectors,
+                                i2v_error *err);
+
 #endif

@@ -135,11 +135,12 @@ static double off_diagonal_squares(const double *a, uint32_t n)
     return sum;
 }
 
-/* Zeroes a[p][q] by a plane rotation A <- J^T A J.  Only the eigenvalues
- * are wanted, so the rotations themselves are not accumulated.  t is the
+/* Zeroes a[p][q] by a plane rotation A <- J^T A J and, when v is not
+ * NULL, accumulates the rotation into the eigenvector matrix V <- V J
+ * (columns of V are the eigenvectors of the original matrix).  t is the
  * smaller root of t^2 + 2 t theta - 1 = 0, which keeps the rotation angle
  * under pi/4 and the method stable. */
-static void rotate(double *a, uint32_t n, uint32_t p, uint32_t q)
+static void rotate(double *a, double *v, uint32_t n, uint32_t p, uint32_t q)
 {
     double apq = a[(size_t)p * n + q];
     double app = a[(size_t)p * n + p], aqq = a[(size_t)q * n + q];
@@ -157,15 +158,47 @@ static void rotate(double *a, uint32_t n, uint32_t p, uint32_t q)
     a[(size_t)p * n + p] = app - t * apq;
     a[(size_t)q * n + q] = aqq + t * apq;
     a[(size_t)p * n + q] = a[(size_t)q * n + p] = 0;
+    for (uint32_t r = 0; v && r < n; r++) {
+        double vrp = v[(size_t)r * n + p], vrq = v[(size_t)r * n + q];
+        v[(size_t)r * n + p] = c * vrp - s * vrq;
+        v[(size_t)r * n + q] = s * vrp + c * vrq;
+    }
 }
 
+typedef struct eigen_index {
+    double value;
+    uint32_t column;
+} eigen_index;
+
+/* Descending by value; equal values keep their column order, so the
+ * output never depends on qsort's handling of ties. */
 static int descending(const void *pa, const void *pb)
 {
-    double a = *(const double *)pa, b = *(const double *)pb;
-    return (a < b) - (a > b);
+    const eigen_index *a = pa, *b = pb;
+    if (a->value != b->value)
+        return (a->value < b->value) - (a->value > b->value);
+    return (a->column > b->column) - (a->column < b->column);
 }
 
-i2v_status eval_symmetric_eigenvalues(double *a, uint32_t n, double *values, i2v_error *err)
+/* Row k of `vectors` gets column order[k] of v, its sign chosen so that
+ * its largest component (the first of equal ones) is positive: an
+ * eigenvector's sign is arbitrary, a plot's orientation should not be. */
+static void store_vectors(const double *v, uint32_t n, const eigen_index *order, double *vectors)
+{
+    for (uint32_t k = 0; k < n; k++) {
+        double *row = vectors + (size_t)k * n, largest = 0;
+        for (uint32_t r = 0; r < n; r++) {
+            row[r] = v[(size_t)r * n + order[k].column];
+            if (fabs(row[r]) > fabs(largest))
+                largest = row[r];
+        }
+        if (largest < 0)
+            for (uint32_t r = 0; r < n; r++)
+                row[r] = -row[r];
+    }
+}
+
+static i2v_status jacobi_sweeps(double *a, double *v, uint32_t n, i2v_error *err)
 {
     double scale = 0;
     for (size_t i = 0; i < (size_t)n * n; i++)
@@ -182,10 +215,42 @@ i2v_status eval_symmetric_eigenvalues(double *a, uint32_t n, double *values, i2v
         for (uint32_t p = 0; p < n; p++)
             for (uint32_t q = p + 1; q < n; q++)
                 if (a[(size_t)p * n + q] != 0)
-                    rotate(a, n, p, q);
+                    rotate(a, v, n, p, q);
     }
-    for (uint32_t i = 0; i < n; i++)
-        values[i] = a[(size_t)i * n + i];
-    qsort(values, n, sizeof *values, descending);
     return I2V_OK;
+}
+
+i2v_status eval_symmetric_eigen(double *a, uint32_t n, double *values, double *vectors,
+                                i2v_error *err)
+{
+    double *v = NULL;
+    eigen_index *order = malloc((n ? n : 1) * sizeof *order);
+    if (order && vectors) {
+        v = calloc(n ? (size_t)n * n : 1, sizeof *v);
+        for (uint32_t i = 0; v && i < n; i++)
+            v[(size_t)i * n + i] = 1;
+    }
+    if (!order || (vectors && !v)) {
+        free(order);
+        free(v);
+        return i2v_fail_nomem(err, "computing eigenvectors");
+    }
+    i2v_status st = jacobi_sweeps(a, v, n, err);
+    if (st == I2V_OK) {
+        for (uint32_t i = 0; i < n; i++)
+            order[i] = (eigen_index){a[(size_t)i * n + i], i};
+        qsort(order, n, sizeof *order, descending);
+        for (uint32_t k = 0; k < n; k++)
+            values[k] = order[k].value;
+        if (vectors)
+            store_vectors(v, n, order, vectors);
+    }
+    free(order);
+    free(v);
+    return st;
+}
+
+i2v_status eval_symmetric_eigenvalues(double *a, uint32_t n, double *values, i2v_error *err)
+{
+    return eval_symmetric_eigen(a, n, values, NULL, err);
 }
