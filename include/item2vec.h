@@ -742,6 +742,89 @@ i2v_status i2v_coldstart_run(const i2v_model *model, const i2v_features *feature
                              i2v_coldstart_report *report, i2v_error *err);
 
 /* ------------------------------------------------------------------ */
+/* Plots                                                               */
+/* ------------------------------------------------------------------ */
+
+/* A 2-D map of the embedding space: items projected to the plane (PCA or
+ * t-SNE), then drawn as a standalone SVG with groups in colour, a legend
+ * and labels for the most frequent items. */
+
+typedef enum i2v_projection_method {
+    I2V_PROJECT_PCA = 0, /* the two leading principal components (exact) */
+    I2V_PROJECT_TSNE     /* exact t-SNE (van der Maaten & Hinton 2008) */
+} i2v_projection_method;
+
+/* "PCA", "t-SNE". */
+const char *i2v_projection_method_name(i2v_projection_method method);
+
+/* Exact PCA diagonalises a min(points, dim) square matrix by Jacobi
+ * rotations: about a second at 1,000, a minute at this limit. */
+#define I2V_PCA_MAX_RANK 2048u
+/* Exact t-SNE keeps n x n affinities (4 bytes each) and every gradient
+ * step visits each pair: 400 MB and many minutes at this limit. */
+#define I2V_TSNE_MAX_POINTS 10000u
+#define I2V_TSNE_MAX_ITERATIONS 100000u
+#define I2V_TSNE_MAX_PERPLEXITY 10000.0
+
+typedef struct i2v_projection_params {
+    i2v_projection_method method;
+    double perplexity;    /* t-SNE: effective number of neighbours, >= 1
+                             (default 30); lowered to (points - 1) / 3 for
+                             small sets, as the reference code requires */
+    uint32_t iterations;  /* t-SNE gradient steps, >= 1 (default 1000) */
+    uint64_t seed;        /* t-SNE: the jitter added to its PCA start (default 1) */
+    uint32_t threads;     /* t-SNE worker threads, 1..I2V_MAX_THREADS (default 1);
+                             the result is the same for any number */
+} i2v_projection_params;
+
+/* PCA; perplexity 30, 1000 iterations, seed 1 and 1 thread for t-SNE. */
+void i2v_projection_params_default(i2v_projection_params *params);
+
+/* Checks every field against its range; the message names the field. */
+i2v_status i2v_projection_params_check(const i2v_projection_params *params, i2v_error *err);
+
+typedef struct i2v_projection_report {
+    double explained[2];   /* variance shares of the two principal components
+                              (for t-SNE: those of its start; NAN when it
+                              started at random) */
+    double perplexity;     /* t-SNE: the perplexity used; NAN for PCA */
+    double kl_divergence;  /* t-SNE: KL(P || Q) of the final layout; NAN for PCA */
+} i2v_projection_report;
+
+/* Projects n points of dim floats each (row-major) to the plane: point i
+ * goes to (xy[2i], xy[2i + 1]).  Deterministic: the same points and params
+ * give the same bytes.
+ *  - PCA: the centred points on their two leading principal components
+ *    (eigenvectors of the covariance, or of the Gram matrix when there are
+ *    fewer points than dimensions), each axis oriented so that its largest
+ *    coordinate is positive.  O(n d min(n, d) + min(n, d)^3).
+ *  - t-SNE: affinities from squared Euclidean distances calibrated to the
+ *    perplexity by bisection, then gradient descent on KL(P || Q) with a
+ *    Student-t kernel: early exaggeration 12 and momentum 0.5 for the first
+ *    quarter of the steps (at most 250), momentum 0.8 after, per-coordinate
+ *    gains (+0.2 / x0.8, at least 0.01) and a learning rate of
+ *    max(n / 12, 50) (Belkina et al. 2019).  The start is the PCA layout
+ *    scaled to a standard deviation of 1e-4 plus a seeded jitter of 1e-6,
+ *    so the global arrangement follows PCA (Kobak & Berens 2019) while
+ *    equal points still separate (past I2V_PCA_MAX_RANK, the jitter alone
+ *    at 1e-4: a random start).  O(n^2 (d + iterations)) time, 4 n^2
+ *    bytes; each point's forces are summed over all others in a fixed
+ *    order, so threads change the speed, never the result.
+ * One point lands at the origin.  Errors: I2V_ERR_EMPTY for n = 0,
+ * I2V_ERR_INVALID for bad params, I2V_ERR_LIMIT for PCA past
+ * I2V_PCA_MAX_RANK and for t-SNE past I2V_TSNE_MAX_POINTS.  report may be NULL. */
+i2v_status i2v_project(const float *points, uint32_t n, uint32_t dim,
+                       const i2v_projection_params *params, double *xy,
+                       i2v_projection_report *report, i2v_error *err);
+
+/* The same for model items ids[0..n): their input vectors scaled to unit
+ * length first, so that distances on the map follow cosine similarity, the
+ * measure `similar` ranks by (a zero vector stays zero). */
+i2v_status i2v_project_items(const i2v_model *model, const uint32_t *ids, uint32_t n,
+                             const i2v_projection_params *params, double *xy,
+                             i2v_projection_report *report, i2v_error *err);
+
+/* ------------------------------------------------------------------ */
 /* Sessions from interaction logs                                      */
 /* ------------------------------------------------------------------ */
 

@@ -1,9 +1,23 @@
-/* Eigenvectors, for principal components. */
+/* Eigenvectors and PCA: projections whose every coordinate is known on
+ * paper, whatever rotation or offset the data comes in. */
 #include <string.h>
 
 #include "check.h"
 #include "eval.h"
 #include "item2vec.h"
+#include "plot.h"
+
+/* out = H x for the Householder reflection H = I - 2 v v^T / v.v. */
+static void reflect(const double *v, uint32_t d, const double *x, double *out)
+{
+    double vv = 0, vx = 0;
+    for (uint32_t k = 0; k < d; k++) {
+        vv += v[k] * v[k];
+        vx += v[k] * x[k];
+    }
+    for (uint32_t k = 0; k < d; k++)
+        out[k] = x[k] - 2 * v[k] * vx / vv;
+}
 
 static void eigenvectors_of_a_known_symmetric_matrix(void)
 {
@@ -55,9 +69,110 @@ static void eigenvectors_of_a_dense_matrix_satisfy_a_v_equals_lambda_v(void)
     }
 }
 
+/* Four points with variance 18 along one axis and 2 along another, turned
+ * by a reflection into `dim` dimensions and moved away from the origin:
+ * PCA must give back (3, 0), (-3, 0), (0, 1), (0, -1). */
+static void check_known_axes(uint32_t dim)
+{
+    double plain[4][16] = {{3}, {-3}, {0, 1}, {0, -1}};
+    double v[16];
+    for (uint32_t k = 0; k < dim; k++)
+        v[k] = 1 + k * 0.37;
+    float points[4 * 16];
+    for (int i = 0; i < 4; i++) {
+        double turned[16];
+        reflect(v, dim, plain[i], turned);
+        for (uint32_t k = 0; k < dim; k++)
+            points[i * dim + k] = (float)(turned[k] + 10 + k);
+    }
+    i2v_projection_params p;
+    i2v_projection_params_default(&p);
+    i2v_projection_report report;
+    double xy[8];
+    i2v_error err;
+    CHECK(i2v_project(points, 4, dim, &p, xy, &report, &err) == I2V_OK);
+    const double want[8] = {3, 0, -3, 0, 0, 1, 0, -1};
+    for (int k = 0; k < 8; k++)
+        CHECK_NEAR(xy[k], want[k], 1e-5);
+    CHECK_NEAR(report.explained[0], 0.9, 1e-6);
+    CHECK_NEAR(report.explained[1], 0.1, 1e-6);
+    CHECK(isnan(report.kl_divergence) && isnan(report.perplexity));
+}
+
+static void pca_recovers_known_axes_from_a_covariance_matrix(void)
+{
+    check_known_axes(3); /* fewer dimensions than points: X^T X */
+}
+
+static void pca_recovers_known_axes_from_a_gram_matrix(void)
+{
+    check_known_axes(12); /* more dimensions than points: X X^T */
+}
+
+static void pca_of_points_without_variance_puts_them_at_the_origin(void)
+{
+    const float same[6] = {1, 2, 1, 2, 1, 2};
+    i2v_projection_params p;
+    i2v_projection_params_default(&p);
+    double xy[6];
+    i2v_projection_report report;
+    i2v_error err;
+    CHECK(i2v_project(same, 3, 2, &p, xy, &report, &err) == I2V_OK);
+    for (int k = 0; k < 6; k++)
+        CHECK(xy[k] == 0);
+    CHECK(report.explained[0] == 0 && report.explained[1] == 0);
+    CHECK(i2v_project(same, 1, 2, &p, xy, &report, &err) == I2V_OK);
+    CHECK(xy[0] == 0 && xy[1] == 0);
+}
+
+static void one_dimensional_points_get_a_flat_second_axis(void)
+{
+    const float line[3] = {-1, 0, 1};
+    i2v_projection_params p;
+    i2v_projection_params_default(&p);
+    double xy[6];
+    i2v_error err;
+    CHECK(i2v_project(line, 3, 1, &p, xy, NULL, &err) == I2V_OK);
+    /* -1 and 1 tie for the largest coordinate: the first point's wins. */
+    CHECK_NEAR(xy[0], 1, 1e-12);
+    CHECK_NEAR(xy[4], -1, 1e-12);
+    CHECK(xy[1] == 0 && xy[3] == 0 && xy[5] == 0);
+}
+
+static void projection_parameters_are_checked(void)
+{
+    const float v[4] = {1, 2, 3, 4};
+    double xy[4];
+    i2v_projection_params p;
+    i2v_error err;
+    i2v_projection_params_default(&p);
+    CHECK(p.method == I2V_PROJECT_PCA && p.perplexity == 30 && p.iterations == 1000 &&
+          p.seed == 1 && p.threads == 1);
+    CHECK(i2v_project(v, 0, 2, &p, xy, NULL, &err) == I2V_ERR_EMPTY);
+    CHECK(i2v_project(v, 2, 0, &p, xy, NULL, &err) == I2V_ERR_INVALID);
+    p.perplexity = 0.5;
+    CHECK(i2v_project(v, 2, 2, &p, xy, NULL, &err) == I2V_ERR_INVALID);
+    CHECK(strstr(err.message, "perplexity") != NULL);
+    i2v_projection_params_default(&p);
+    p.iterations = 0;
+    CHECK(i2v_projection_params_check(&p, &err) == I2V_ERR_INVALID);
+    i2v_projection_params_default(&p);
+    p.threads = 0;
+    CHECK(i2v_projection_params_check(&p, &err) == I2V_ERR_INVALID);
+    i2v_projection_params_default(&p);
+    p.method = (i2v_projection_method)7;
+    CHECK(i2v_projection_params_check(&p, &err) == I2V_ERR_INVALID);
+    CHECK(strcmp(i2v_projection_method_name(I2V_PROJECT_TSNE), "t-SNE") == 0);
+}
+
 int main(void)
 {
     RUN(eigenvectors_of_a_known_symmetric_matrix);
     RUN(eigenvectors_of_a_dense_matrix_satisfy_a_v_equals_lambda_v);
+    RUN(pca_recovers_known_axes_from_a_covariance_matrix);
+    RUN(pca_recovers_known_axes_from_a_gram_matrix);
+    RUN(pca_of_points_without_variance_puts_them_at_the_origin);
+    RUN(one_dimensional_points_get_a_flat_second_axis);
+    RUN(projection_parameters_are_checked);
     CHECK_EXIT();
 }
