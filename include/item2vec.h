@@ -824,6 +824,98 @@ i2v_status i2v_project_items(const i2v_model *model, const uint32_t *ids, uint32
                              const i2v_projection_params *params, double *xy,
                              i2v_projection_report *report, i2v_error *err);
 
+/* Which items to plot: the first field of every non-blank line of a text
+ * file (so an "item<TAB>group" file serves too). */
+typedef struct i2v_item_list_report {
+    uint64_t lines;         /* non-blank lines read */
+    uint64_t unknown;       /* lines naming an item not in the model */
+    uint64_t first_unknown; /* line number of the first of them, or 0 */
+    uint64_t repeated;      /* lines naming an item listed before */
+} i2v_item_list_report;
+
+/* Reads the list from `in` (named `name` in messages) to its end; *ids gets
+ * a malloc'ed array of the ids of the listed items that the model holds,
+ * each once, ascending (most frequent first), and *n their number; the
+ * caller frees it.  No known item is I2V_ERR_EMPTY naming the file. */
+i2v_status i2v_item_list_read(const i2v_model *model, FILE *in, const char *name,
+                              uint32_t **ids, uint32_t *n, i2v_item_list_report *report,
+                              i2v_error *err);
+
+/* Groups of items ("item<TAB>group" lines, as for i2v_eval_purity): the
+ * colours of a map. */
+#define I2V_NO_GROUP UINT32_MAX
+
+typedef struct i2v_item_groups i2v_item_groups;
+
+typedef struct i2v_item_groups_report {
+    uint64_t items;    /* well-formed lines: two fields */
+    uint64_t unknown;  /* of them, items not in the model */
+    i2v_eval_malformed malformed; /* other shapes, and items listed again
+                                     (the first line holds) */
+} i2v_item_groups_report;
+
+/* Reads the groups of the model's items from `in` to its end.  Groups are
+ * numbered 0, 1, ... in order of first appearance.  A file without any
+ * well-formed line is I2V_ERR_EMPTY. */
+i2v_status i2v_item_groups_read(const i2v_model *model, FILE *in, const char *name,
+                                i2v_item_groups **out, i2v_item_groups_report *report,
+                                i2v_error *err);
+
+void i2v_item_groups_free(i2v_item_groups *groups);
+
+/* Number of distinct groups (including those whose items are all unknown). */
+uint32_t i2v_item_groups_count(const i2v_item_groups *groups);
+
+/* The name of group g (NUL-terminated; *len gets its length if not NULL). */
+const char *i2v_item_groups_name(const i2v_item_groups *groups, uint32_t g, size_t *len);
+
+/* The group of model item `item`, or I2V_NO_GROUP when the file omits it. */
+uint32_t i2v_item_group(const i2v_item_groups *groups, uint32_t item);
+
+/* One point of a map. */
+typedef struct i2v_plot_point {
+    double x, y;       /* projected coordinates, any scale; y grows upwards */
+    const char *name;  /* NUL-terminated: tooltip and label */
+    uint32_t group;    /* < n_groups, or I2V_NO_GROUP */
+} i2v_plot_point;
+
+typedef struct i2v_plot_options {
+    const char *title;                /* first line (NULL: none) */
+    const char *subtitle;             /* second line, smaller (NULL: none) */
+    const char *const *group_names;   /* n_groups names, NULL when no groups */
+    uint32_t n_groups;
+    uint32_t labels;                  /* label at most this many points, taken
+                                         in array order (put the most frequent
+                                         items first) */
+} i2v_plot_options;
+
+/* What the drawing could show. */
+typedef struct i2v_plot_report {
+    uint32_t labels_placed;   /* labels drawn */
+    uint32_t labels_dropped;  /* labels with no free room, left out */
+    uint32_t legend_groups;   /* groups named in the legend */
+    uint32_t other_groups;    /* groups summed up as "other" */
+} i2v_plot_report;
+
+/* The most groups with a colour of their own; further groups reuse the
+ * colours in turn and the legend names only the most populous ones. */
+#define I2V_PLOT_PALETTE_SIZE 20u
+
+/* Writes a standalone SVG (1200 x 900 px) to `out` (named `out_name` in
+ * messages): title and subtitle on top; points scaled to fit the plot area
+ * with equal scales on both axes, no axes (projected coordinates have no
+ * units), one colour per group by population (grey for points without
+ * group), each with its name as a tooltip; a legend of the groups, most
+ * populous first, with their point counts; labels greedily placed near
+ * their points, in array order, where they overlap no other label and no
+ * point (with a leader line when not right beside the point), else left
+ * out.  Text is escaped for XML, invalid UTF-8 and
+ * control bytes become U+FFFD and long names are shortened with an
+ * ellipsis.  The caller owns the stream. */
+i2v_status i2v_plot_svg(FILE *out, const char *out_name, const i2v_plot_point *points,
+                        uint32_t n, const i2v_plot_options *options, i2v_plot_report *report,
+                        i2v_error *err);
+
 /* ------------------------------------------------------------------ */
 /* Sessions from interaction logs                                      */
 /* ------------------------------------------------------------------ */
