@@ -102,5 +102,6 @@ int cmd_info(int argc, char **argv);
 int cmd_sessions(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_coldstart(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif

@@ -21,6 +21,7 @@ static const command commands[] = {
     {"sessions", cmd_sessions, "interaction logs (CSV/TSV) to sequences, one session per line"},
     {"split", cmd_split, "split sequences into training and test data (leave-last-out)"},
     {"coldstart", cmd_coldstart, "place items known only by their features (cold start)"},
+    {"plot", cmd_plot, "2-D map of the embedding space (t-SNE or PCA) as SVG"},
 };
 
 static void usage(FILE *out)
