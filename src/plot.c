@@ -45,20 +45,6 @@ i2v_status i2v_projection_params_check(const i2v_projection_params *params, i2v_
     return I2V_OK;
 }
 
-/* The t-SNE start: the PCA layout, or none (a random start) when the
- * points are too many or too wide for exact PCA. */
-static i2v_status tsne_start(const double *points, uint32_t n, uint32_t dim, double *start,
-                             double explained[2], int *have_start, i2v_error *err)
-{
-    uint32_t rank = n < dim ? n : dim;
-    *have_start = rank <= I2V_PCA_MAX_RANK;
-    if (!*have_start) {
-        explained[0] = explained[1] = NAN;
-        return I2V_OK;
-    }
-    return plot_pca(points, n, dim, start, explained, err);
-}
-
 static i2v_status project_doubles(const double *points, uint32_t n, uint32_t dim,
                                   const i2v_projection_params *params, double *xy,
                                   i2v_projection_report *report, i2v_error *err)
@@ -66,17 +52,16 @@ static i2v_status project_doubles(const double *points, uint32_t n, uint32_t dim
     report->perplexity = report->kl_divergence = NAN;
     if (params->method == I2V_PROJECT_PCA)
         return plot_pca(points, n, dim, xy, report->explained, err);
-    if (n > I2V_TSNE_MAX_POINTS) /* before PCA spends its time */
+    if (n > I2V_TSNE_MAX_POINTS)
         return i2v_fail(err, I2V_ERR_LIMIT, "t-SNE of %u points: exact t-SNE handles at most %u",
                         n, I2V_TSNE_MAX_POINTS);
     double *start = malloc(2 * (size_t)n * sizeof *start);
     if (!start)
         return i2v_fail_nomem(err, "starting t-SNE");
-    int have_start = 0;
-    i2v_status st = tsne_start(points, n, dim, start, report->explained, &have_start, err);
+    i2v_status st = plot_pca(points, n, dim, start, report->explained, err);
     if (st == I2V_OK)
-        st = plot_tsne(points, n, dim, have_start ? start : NULL, params, xy,
-                       &report->perplexity, &report->kl_divergence, err);
+        st = plot_tsne(points, n, dim, start, params, xy, &report->perplexity,
+                       &report->kl_divergence, err);
     free(start);
     return st;
 }

@@ -18,8 +18,8 @@ i2v_status plot_pca(const double *points, uint32_t n, uint32_t dim, double *xy,
                     double explained[2], i2v_error *err);
 
 /* Exact t-SNE of n points (row-major, dim doubles) into xy[2n], starting
- * from the PCA layout `start` (NULL: a random start); the caller has
- * checked params and n <= I2V_TSNE_MAX_POINTS.  *perplexity and *kl
+ * from the PCA layout `start`; the caller has checked params and
+ * n <= I2V_TSNE_MAX_POINTS.  *perplexity and *kl
  * get the perplexity used and the final KL divergence. */
 i2v_status plot_tsne(const double *points, uint32_t n, uint32_t dim, const double *start,
                      const i2v_projection_params *params, double *xy, double *perplexity,

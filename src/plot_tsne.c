@@ -231,12 +231,12 @@ static double normal(i2v_rng *rng)
 }
 
 /* The start: the PCA layout scaled to a spread of TSNE_START_SD plus the
- * seeded jitter; without a usable PCA layout, the jitter alone at that
- * spread (a random start). */
+ * seeded jitter; when the PCA layout is a single point (no variance), the
+ * jitter alone at that spread (a random start). */
 static void start_layout(tsne_state *s, const double *start, uint64_t seed)
 {
     double spread = 0;
-    for (uint32_t i = 0; start && i < s->n; i++)
+    for (uint32_t i = 0; i < s->n; i++)
         spread += start[2 * (size_t)i] * start[2 * (size_t)i];
     spread = sqrt(spread / s->n);
     double scale = spread > 0 ? TSNE_START_SD / spread : 0;
