@@ -160,10 +160,8 @@ static int parse_plot_args(int argc, char **argv, plot_args *a)
             return cli_bad_option(argv);
         r = parse_option(c, a);
     }
-    if (r == 1) {
-        fputs(plot_help, stdout);
-        return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;
-    }
+    if (r == 1)
+        return cli_print_help(plot_help);
     if (r != 0)
         return EXIT_USAGE;
     return check_plot_args(argc, argv, a);
