@@ -21,7 +21,9 @@
  *      504    8  checksum of header bytes 0..503
  *
  * Sections follow in this order, each starting at a multiple of 64 bytes
- * (zero padding between), so float rows are aligned for SIMD loads:
+ * (zero padding between), so float rows are aligned for SIMD loads; the
+ * file ends where the last non-empty section ends, so an empty output
+ * section may start up to 63 bytes past the end of the file:
  *
  *   0 name offsets  u64[n]  where item i's name starts in section 2
  *   1 name lengths  u32[n]
@@ -504,7 +506,8 @@ static i2v_status read_table(const unsigned char *d, size_t len, const char *nam
             snprintf(what, sizeof what, "the %s section has the wrong size", section_name[s]);
         else if (l->offset[s] % NATIVE_ALIGN != 0 || l->offset[s] < end_of_previous)
             snprintf(what, sizeof what, "the %s section is misplaced", section_name[s]);
-        else if (l->offset[s] > len || l->size[s] > len - l->offset[s])
+        else if (l->offset[s] > (l->size[s] ? len : align_up(len)) ||
+                 l->size[s] > len - l->offset[s])
             snprintf(what, sizeof what, "the %s section ends beyond the file", section_name[s]);
         else {
             end_of_previous = l->offset[s] + l->size[s];
@@ -515,11 +518,20 @@ static i2v_status read_table(const unsigned char *d, size_t len, const char *nam
     return I2V_OK;
 }
 
+/* Where section s starts in d.  An empty section holds no byte: the
+ * writer places it at the aligned end of the previous one, which lies past
+ * the end of the file when that is the last one (no output vectors), so
+ * it is given the start of the data instead, which is never read. */
+static const unsigned char *section_bytes(const unsigned char *d, const native_layout *l, int s)
+{
+    return l->size[s] ? d + l->offset[s] : d;
+}
+
 static i2v_status check_small_sums(const unsigned char *d, const char *name,
                                    const native_layout *l, i2v_error *err)
 {
     for (int s = 0; s < SEC_SMALL_END; s++) {
-        if (checksum_of(d + l->offset[s], l->size[s]) != l->checksum[s]) {
+        if (checksum_of(section_bytes(d, l, s), l->size[s]) != l->checksum[s]) {
             char what[128];
             snprintf(what, sizeof what, "checksum of the %s section does not match",
                      section_name[s]);
@@ -560,17 +572,17 @@ static i2v_status check_contents(const i2v_model *m, uint64_t names_size, const 
 
 static void point_into(i2v_model *m, const unsigned char *d, const native_layout *l)
 {
-    m->name_offset = (const uint64_t *)(const void *)(d + l->offset[SEC_NAME_OFFSETS]);
-    m->name_length = (const uint32_t *)(const void *)(d + l->offset[SEC_NAME_LENGTHS]);
-    m->names = (const char *)(d + l->offset[SEC_NAMES]);
+    m->name_offset = (const uint64_t *)(const void *)section_bytes(d, l, SEC_NAME_OFFSETS);
+    m->name_length = (const uint32_t *)(const void *)section_bytes(d, l, SEC_NAME_LENGTHS);
+    m->names = (const char *)section_bytes(d, l, SEC_NAMES);
     m->counts = (l->flags & FLAG_COUNTS)
-                    ? (const uint64_t *)(const void *)(d + l->offset[SEC_COUNTS]) : NULL;
-    m->norms = (const float *)(const void *)(d + l->offset[SEC_NORMS]);
-    m->index = (const uint32_t *)(const void *)(d + l->offset[SEC_INDEX]);
+                    ? (const uint64_t *)(const void *)section_bytes(d, l, SEC_COUNTS) : NULL;
+    m->norms = (const float *)(const void *)section_bytes(d, l, SEC_NORMS);
+    m->index = (const uint32_t *)(const void *)section_bytes(d, l, SEC_INDEX);
     m->index_slots = l->slots;
-    m->input = (const float *)(const void *)(d + l->offset[SEC_INPUT]);
+    m->input = (const float *)(const void *)section_bytes(d, l, SEC_INPUT);
     m->output = (l->flags & FLAG_OUTPUT)
-                    ? (const float *)(const void *)(d + l->offset[SEC_OUTPUT]) : NULL;
+                    ? (const float *)(const void *)section_bytes(d, l, SEC_OUTPUT) : NULL;
 }
 
 static i2v_status read_layout(const unsigned char *d, size_t len, const char *name,
@@ -627,7 +639,7 @@ i2v_status model_parse_native(const unsigned char *data, size_t len, const char 
 static i2v_status verify_vector_sums(const i2v_model *m, const native_layout *l, i2v_error *err)
 {
     for (int s = SEC_SMALL_END; s < SEC_COUNT; s++) {
-        if (checksum_of(m->native_bytes + l->offset[s], l->size[s]) != l->checksum[s]) {
+        if (checksum_of(section_bytes(m->native_bytes, l, s), l->size[s]) != l->checksum[s]) {
             char what[128];
             snprintf(what, sizeof what, "checksum of the %s section does not match",
                      section_name[s]);
