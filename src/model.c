@@ -309,13 +309,31 @@ static float row_norm(const float *v, uint32_t dim)
     return (float)sqrt(sum);
 }
 
+/* Finite values can still make a length beyond the largest float (values
+ * near 3.4e38): no cosine can be computed with such a row, so the model
+ * is refused rather than answering every query with an error. */
+static i2v_status norm_overflows(const i2v_model *m, uint32_t i, i2v_error *err)
+{
+    uint32_t len = m->name_length[i];
+    return i2v_fail(err, I2V_ERR_FORMAT,
+                    "%s: row %u (item '%.*s'): the values are so large that the vector's "
+                    "length overflows a float", m->source ? m->source : "model", i + 1,
+                    (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
+                    m->names + m->name_offset[i]);
+}
+
 i2v_status model_compute_norms(i2v_model *m, i2v_error *err)
 {
     float *norms = malloc((m->size ? m->size : 1) * sizeof *norms);
     if (!norms)
         return i2v_fail_nomem(err, "computing vector norms");
-    for (uint32_t i = 0; i < m->size; i++)
+    for (uint32_t i = 0; i < m->size; i++) {
         norms[i] = row_norm(m->input + (size_t)i * m->dim, m->dim);
+        if (!isfinite(norms[i])) {
+            free(norms);
+            return norm_overflows(m, i, err);
+        }
+    }
     m->norms = norms;
     return model_own(m, norms, err);
 }

@@ -53,7 +53,8 @@ i2v_status model_own(i2v_model *m, void *block, i2v_error *err);
  * twice is I2V_ERR_FORMAT naming it. */
 i2v_status model_build_index(i2v_model *m, i2v_error *err);
 
-/* Fills m->norms (owned by m) from the input vectors. */
+/* Fills m->norms (owned by m) from the input vectors; a row whose length
+ * overflows a float is I2V_ERR_FORMAT naming it. */
 i2v_status model_compute_norms(i2v_model *m, i2v_error *err);
 
 /* Slots an index over n items should have: a power of two, >= 2n. */

@@ -79,8 +79,47 @@ static void word2vec_models_of_every_shape_convert_to_native_and_back(void)
     }
 }
 
+static void expect_refused(const char *what, const void *data, size_t len, i2v_format format,
+                           const char *reason)
+{
+    i2v_model *m = NULL;
+    i2v_error err = {0};
+    i2v_status st = i2v_model_parse(data, len, format, "data", &m, &err);
+    if (st != I2V_ERR_FORMAT || m || !strstr(err.message, reason)) {
+        fprintf(stderr, "    %s: status %d, message '%s', want '%s'\n", what, (int)st,
+                err.message, reason);
+        check_failures++;
+    }
+    i2v_model_free(m);
+}
+
+/* Found by fuzzing: finite values near FLT_MAX make a vector whose length
+ * is infinite as a float.  Such a model loaded, answered every query with
+ * an error and could not be converted to native; it is refused on load. */
+static void rows_whose_length_overflows_a_float_are_refused(void)
+{
+    const char *text = "2 2\na 1 2\nbig 3e38 3e38\n";
+    expect_refused("text", text, strlen(text), I2V_FORMAT_W2V_TEXT,
+                   "data: row 2 (item 'big'): the values are so large that the vector's "
+                   "length overflows a float");
+    unsigned char bin[64];
+    const float big[2] = {3e38f, -3e38f};
+    size_t len = (size_t)snprintf((char *)bin, sizeof bin, "1 2\nhuge ");
+    memcpy(bin + len, big, sizeof big);
+    len += sizeof big;
+    bin[len++] = '\n';
+    expect_refused("binary", bin, len, I2V_FORMAT_W2V_BIN, "row 1 (item 'huge')");
+    /* Just below the limit is a model like any other. */
+    const char *near = "2 2\na 1 2\nbig 2e38 2e38\n";
+    i2v_model *m = NULL;
+    i2v_error err;
+    CHECK(i2v_model_parse(near, strlen(near), I2V_FORMAT_W2V_TEXT, "near", &m, &err) == I2V_OK);
+    i2v_model_free(m);
+}
+
 int main(void)
 {
     RUN(word2vec_models_of_every_shape_convert_to_native_and_back);
+    RUN(rows_whose_length_overflows_a_float_are_refused);
     CHECK_EXIT();
 }
