@@ -634,6 +634,19 @@ i2v_status model_parse_native(const unsigned char *data, size_t len, const char 
     return I2V_OK;
 }
 
+void model_native_reseal(unsigned char *data, size_t len)
+{
+    if (len < NATIVE_HEADER_BYTES)
+        return;
+    for (int s = 0; s < SEC_COUNT; s++) {
+        unsigned char *e = data + NATIVE_TABLE_AT + (size_t)s * NATIVE_ENTRY_BYTES;
+        uint64_t offset = get_u64(e), size = get_u64(e + 8);
+        if (offset <= len && size <= len - offset)
+            put_u64(e + 16, checksum_of(data + offset, (size_t)size));
+    }
+    put_u64(data + NATIVE_CHECKSUM_AT, checksum_of(data, NATIVE_CHECKSUM_AT));
+}
+
 /* ---- full verification --------------------------------------------- */
 
 static i2v_status verify_vector_sums(const i2v_model *m, const native_layout *l, i2v_error *err)

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "check.h"
+#include "hash.h"
 #include "item2vec.h"
+#include "model.h"
 
 static unsigned char *write_bytes(const i2v_model *m, i2v_format format, size_t *len)
 {
@@ -117,9 +119,158 @@ static void rows_whose_length_overflows_a_float_are_refused(void)
     i2v_model_free(m);
 }
 
+/* ---- native files that lie with agreeing checksums ------------------ */
+
+/* The native layout (model_native.c): header fields and section table. */
+#define HEADER_ITEMS 24
+#define HEADER_DIM 32
+#define HEADER_SLOTS 40
+#define TABLE_AT 128
+#define ENTRY_BYTES 32
+enum { SEC_NAME_OFFSETS, SEC_NAME_LENGTHS, SEC_NAMES, SEC_COUNTS, SEC_NORMS, SEC_INDEX };
+
+static uint64_t get64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+static uint32_t get32(const unsigned char *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
+static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); }
+
+static unsigned char *section(unsigned char *bytes, int s)
+{
+    return bytes + get64(bytes + TABLE_AT + s * ENTRY_BYTES);
+}
+
+/* The native bytes of a 4-item, 3-dimension model: w0 w1 w2 w3. */
+static unsigned char *small_native(size_t *len)
+{
+    char *text = text_model(4, 3);
+    i2v_model *m = NULL;
+    i2v_error err;
+    CHECK(i2v_model_parse(text, strlen(text), I2V_FORMAT_W2V_TEXT, "text", &m, &err) == I2V_OK);
+    unsigned char *bytes = write_bytes(m, I2V_FORMAT_NATIVE, len);
+    i2v_model_free(m);
+    free(text);
+    return bytes;
+}
+
+/* Rebuilds the index section from the names, as the writer does, so that
+ * a forged name is still found. */
+static void rebuild_index(unsigned char *bytes)
+{
+    uint64_t n = get64(bytes + HEADER_ITEMS), slots = get64(bytes + HEADER_SLOTS);
+    uint32_t *index = (uint32_t *)(void *)section(bytes, SEC_INDEX);
+    const unsigned char *offsets = section(bytes, SEC_NAME_OFFSETS);
+    const unsigned char *lengths = section(bytes, SEC_NAME_LENGTHS);
+    const char *names = (const char *)section(bytes, SEC_NAMES);
+    memset(index, 0, slots * sizeof *index);
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t h = i2v_hash_bytes(names + get64(offsets + 8 * i), get32(lengths + 4 * i));
+        uint64_t s = h & (slots - 1);
+        while (index[s])
+            s = (s + 1) & (slots - 1);
+        index[s] = i + 1;
+    }
+}
+
+/* Resealed so that only the forged field can be blamed. */
+static void expect_forgery_refused(const char *what, unsigned char *bytes, size_t len,
+                                   const char *reason)
+{
+    model_native_reseal(bytes, len);
+    expect_refused(what, bytes, len, I2V_FORMAT_NATIVE, reason);
+}
+
+static void native_header_claiming_more_than_the_file_holds_is_refused(void)
+{
+    size_t len;
+    unsigned char *bytes = small_native(&len);
+    put64(bytes + HEADER_ITEMS, 5);
+    expect_forgery_refused("one item more", bytes, len, "section has the wrong size");
+    put64(bytes + HEADER_ITEMS, (uint64_t)1 << 32);
+    expect_forgery_refused("2^32 items", bytes, len, "item count out of range");
+    put64(bytes + HEADER_ITEMS, 4);
+    put32(bytes + HEADER_DIM, 4);
+    expect_forgery_refused("one dimension more", bytes, len, "input vectors section has the wrong size");
+    put32(bytes + HEADER_DIM, I2V_MAX_DIM + 1);
+    expect_forgery_refused("too many dimensions", bytes, len, "dimensions out of range");
+    put32(bytes + HEADER_DIM, 3);
+    uint64_t slots = get64(bytes + HEADER_SLOTS);
+    put64(bytes + HEADER_SLOTS, 2 * slots);
+    expect_forgery_refused("twice the index", bytes, len, "index section has the wrong size");
+    put64(bytes + HEADER_SLOTS, 4);
+    expect_forgery_refused("index no larger than the items", bytes, len,
+                           "index size is not a power of two above the item count");
+    free(bytes);
+}
+
+static void native_names_and_index_that_lie_are_refused_on_open(void)
+{
+    size_t len;
+    unsigned char *bytes = small_native(&len);
+    unsigned char *offsets = section(bytes, SEC_NAME_OFFSETS);
+    put64(offsets + 8 * 2, 1000);
+    expect_forgery_refused("name past its section", bytes, len,
+                           "an item name lies outside the names section");
+    put64(offsets + 8 * 2, 6);
+    unsigned char *lengths = section(bytes, SEC_NAME_LENGTHS);
+    put32(lengths + 4 * 2, 0);
+    expect_forgery_refused("empty name", bytes, len, "an item name lies outside the names section");
+    put32(lengths + 4 * 2, 3);
+    expect_forgery_refused("name running over its NUL", bytes, len,
+                           "an item name lies outside the names section");
+    put32(lengths + 4 * 2, 2);
+    uint32_t *index = (uint32_t *)(void *)section(bytes, SEC_INDEX);
+    uint64_t slots = get64(bytes + HEADER_SLOTS), used = 0;
+    while (!index[used])
+        used++;
+    index[used] = 99;
+    expect_forgery_refused("index naming item 99", bytes, len,
+                           "the index names an item that does not exist");
+    index[used] = 0;
+    expect_forgery_refused("index missing an item", bytes, len,
+                           "the index does not hold every item once");
+    CHECK(used < slots);
+    float *norms = (float *)(void *)section(bytes, SEC_NORMS);
+    rebuild_index(bytes);
+    norms[1] = -1.0f;
+    expect_forgery_refused("negative norm", bytes, len, "a norm is not a finite non-negative number");
+    free(bytes);
+}
+
+/* Open checks the header and the small sections only; --verify finds the
+ * rest, which a forger can get past the checksums. */
+static void native_lies_that_only_verify_finds(void)
+{
+    size_t len;
+    unsigned char *bytes = small_native(&len);
+    float *norms = (float *)(void *)section(bytes, SEC_NORMS);
+    norms[1] *= 2.0f;
+    model_native_reseal(bytes, len);
+    i2v_model *m = NULL;
+    i2v_error err;
+    CHECK(i2v_model_parse(bytes, len, I2V_FORMAT_NATIVE, "data", &m, &err) == I2V_OK);
+    CHECK(m && i2v_model_verify(m, &err) == I2V_ERR_FORMAT &&
+          strstr(err.message, "a stored norm does not match its vector"));
+    i2v_model_free(m);
+    norms[1] /= 2.0f;
+
+    /* Two rows named alike, each reachable in the index. */
+    char *names = (char *)section(bytes, SEC_NAMES);
+    names[4] = '0'; /* w1 -> w0 */
+    rebuild_index(bytes);
+    model_native_reseal(bytes, len);
+    CHECK(i2v_model_parse(bytes, len, I2V_FORMAT_NATIVE, "data", &m, &err) == I2V_OK);
+    CHECK(m && i2v_model_verify(m, &err) == I2V_ERR_FORMAT &&
+          strstr(err.message, "the index does not lead to every item"));
+    i2v_model_free(m);
+    free(bytes);
+}
+
 int main(void)
 {
     RUN(word2vec_models_of_every_shape_convert_to_native_and_back);
     RUN(rows_whose_length_overflows_a_float_are_refused);
+    RUN(native_header_claiming_more_than_the_file_holds_is_refused);
+    RUN(native_names_and_index_that_lie_are_refused_on_open);
+    RUN(native_lies_that_only_verify_finds);
     CHECK_EXIT();
 }
