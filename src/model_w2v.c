@@ -56,6 +56,29 @@ i2v_status model_write_w2v(const i2v_model *m, FILE *out, int binary, const char
     return st;
 }
 
+/* What separates the fields of a row, for the readers and the writers. */
+static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+/* A name with a blank, a line break or a NUL would split its row: the file
+ * would not read back.  Only a native file can hold one; checked before
+ * the first byte is written, so nothing partial reaches a stream. */
+static i2v_status check_names_writable(const i2v_model *m, const char *name, i2v_error *err)
+{
+    for (uint32_t i = 0; i < m->size; i++) {
+        const unsigned char *item = (const unsigned char *)m->names + m->name_offset[i];
+        uint32_t len = m->name_length[i];
+        for (uint32_t j = 0; j < len; j++)
+            if (is_blank(item[j]) || item[j] == '\n' || item[j] == '\0')
+                return i2v_fail(err, I2V_ERR_FORMAT,
+                                "%s: row %u (item '%.*s'): the name holds a blank, a line "
+                                "break or a NUL byte, which word2vec formats cannot carry",
+                                name, i + 1,
+                                (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
+                                (const char *)item);
+    }
+    return I2V_OK;
+}
+
 static i2v_status write_rows(const i2v_model *m, FILE *out, int binary, const char *name,
                              i2v_error *err)
 {
@@ -63,6 +86,9 @@ static i2v_status write_rows(const i2v_model *m, FILE *out, int binary, const ch
         return i2v_fail(err, I2V_ERR_INVALID,
                         "%s: word2vec binary models are written on little-endian machines only",
                         name);
+    i2v_status st = check_names_writable(m, name, err);
+    if (st != I2V_OK)
+        return st;
     errno = 0;
     if (fprintf(out, "%u %u\n", m->size, m->dim) < 0)
         return write_failed(name, err);
@@ -106,8 +132,6 @@ typedef struct w2v_reader {
 
 #define QUOTED(len, s) (int)((len) < MODEL_ITEM_IN_MESSAGE ? (len) : MODEL_ITEM_IN_MESSAGE), (s)
 #define NUMBER_MAX_CHARS 64 /* longer tokens are not numbers a writer makes */
-
-static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 static void skip_blanks(w2v_reader *r)
 {

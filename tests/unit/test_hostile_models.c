@@ -265,6 +265,38 @@ static void native_lies_that_only_verify_finds(void)
     free(bytes);
 }
 
+/* A native file may hold names that the word2vec formats cannot: their
+ * rows would split at the blank and the file would not read back. */
+static void names_word2vec_cannot_carry_are_refused_when_writing(void)
+{
+    static const char blanks[] = {' ', '\t', '\r', '\n'};
+    for (size_t b = 0; b < sizeof blanks; b++) {
+        size_t len;
+        unsigned char *bytes = small_native(&len);
+        char *names = (char *)section(bytes, SEC_NAMES);
+        names[4] = blanks[b]; /* w1 -> "w " */
+        rebuild_index(bytes);
+        model_native_reseal(bytes, len);
+        i2v_model *m = NULL;
+        i2v_error err;
+        CHECK(i2v_model_parse(bytes, len, I2V_FORMAT_NATIVE, "data", &m, &err) == I2V_OK);
+        CHECK(m && i2v_model_verify(m, &err) == I2V_OK);
+        for (int f = I2V_FORMAT_W2V_BIN; m && f <= I2V_FORMAT_W2V_TEXT; f++) {
+            char *out = NULL;
+            size_t out_len;
+            FILE *stream = open_memstream(&out, &out_len);
+            i2v_status st = i2v_model_write(m, stream, (i2v_format)f, "out", &err);
+            fclose(stream);
+            CHECK(st == I2V_ERR_FORMAT);
+            CHECK(st != I2V_OK && strstr(err.message, "out: row 2 (item 'w") &&
+                  strstr(err.message, "cannot carry"));
+            free(out);
+        }
+        i2v_model_free(m);
+        free(bytes);
+    }
+}
+
 int main(void)
 {
     RUN(word2vec_models_of_every_shape_convert_to_native_and_back);
@@ -272,5 +304,6 @@ int main(void)
     RUN(native_header_claiming_more_than_the_file_holds_is_refused);
     RUN(native_names_and_index_that_lie_are_refused_on_open);
     RUN(native_lies_that_only_verify_finds);
+    RUN(names_word2vec_cannot_carry_are_refused_when_writing);
     CHECK_EXIT();
 }
