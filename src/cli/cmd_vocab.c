@@ -16,12 +16,16 @@ static const char vocab_help[] =
     "      --max-vocab N   at most N items, the most frequent (default 0: all)\n"
     "  -h, --help          this help\n";
 
+/* Long-only options: codes past any character, so that getopt's optopt
+ * never passes for a short option they do not have. */
+enum { OPT_MIN_COUNT = 256, OPT_MAX_VOCAB };
+
 int cmd_vocab(int argc, char **argv)
 {
     static const struct option options[] = {
         {"input", required_argument, NULL, 'i'},
-        {"min-count", required_argument, NULL, 'm'},
-        {"max-vocab", required_argument, NULL, 'M'},
+        {"min-count", required_argument, NULL, OPT_MIN_COUNT},
+        {"max-vocab", required_argument, NULL, OPT_MAX_VOCAB},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -32,11 +36,11 @@ int cmd_vocab(int argc, char **argv)
     while ((c = getopt_long(argc, argv, ":i:h", options, NULL)) != -1) {
         switch (c) {
         case 'i': input = optarg; break;
-        case 'm':
+        case OPT_MIN_COUNT:
             if (cli_parse_u64("--min-count", optarg, 1, UINT64_MAX, &min_count) != 0)
                 return EXIT_USAGE;
             break;
-        case 'M':
+        case OPT_MAX_VOCAB:
             if (cli_parse_u64("--max-vocab", optarg, 0, I2V_MAX_ITEMS, &max_vocab) != 0)
                 return EXIT_USAGE;
             break;

@@ -46,8 +46,17 @@ int cli_usage_error(const char *fmt, ...)
 
 int cli_bad_option(char **argv)
 {
-    const char *arg = argv[optind - 1];
-    if (optopt)
+    /* A long option is named as typed: getopt has moved past it, and its
+     * optopt is its code, which is no character for long-only options.
+     * A short one is named by optopt, also inside a cluster ("-qZ"),
+     * where getopt has not moved past the cluster yet. */
+    const char *arg = optind > 0 ? argv[optind - 1] : NULL, *next = argv[optind];
+    int is_char = optopt > ' ' && optopt < 0x7f;
+    int in_cluster = is_char && next && next[0] == '-' && next[1] != '-' &&
+                     strchr(next + 1, optopt) != NULL;
+    if (arg && strncmp(arg, "--", 2) == 0 && arg[2] && !in_cluster)
+        return cli_usage_error("option '%s' is unknown or needs a value", arg);
+    if (is_char)
         return cli_usage_error("option '-%c' is unknown or needs a value", optopt);
     return cli_usage_error("option '%s' is unknown or needs a value", arg ? arg : "?");
 }
