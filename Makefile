@@ -93,3 +93,45 @@ check-valgrind: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) I2V_REAL=$(BIN) I2V=tests/valgrind-wrap.sh VALGRIND_ONLY_CLI=1 sh tests/run.sh
 
 .PHONY: check-sanitize check-valgrind
+
+# ---- Hardening: fuzzing, corpus replay, lint --------------------------------
+# Every tests/fuzz/fuzz_NAME.c is a libFuzzer harness; its seed corpus is
+# tests/fuzz/corpus/NAME/, where every input that once crashed stays as a
+# regression (tests/fuzz/NAME.dict, when present, is its dictionary).  A new
+# harness file joins every target below by itself.
+FUZZ_NAMES   := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY  := $(FUZZ_NAMES:%=$(BUILD)/fuzz-replay/%)
+FUZZ_CC      ?= clang
+FUZZ_BUILD   := build/fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_SMOKE_SECONDS ?= 20
+FUZZ_JOBS    ?= 2
+FUZZ_SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# `make test` replays each corpus through a plain build of its harness.
+$(BUILD)/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_common.h $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(LDLIBS)
+
+test check-valgrind: $(FUZZ_REPLAY)
+
+# The library with coverage for libFuzzer, then one binary per harness.
+fuzz-build:
+	$(MAKE) BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) \
+	    OPT="-O1 -g $(FUZZ_SANITIZE) -fsanitize=fuzzer-no-link" $(FUZZ_BUILD)/libitem2vec.a
+	@mkdir -p $(FUZZ_BUILD)/bin
+	for name in $(FUZZ_NAMES); do \
+	    $(FUZZ_CC) $(CPPFLAGS) -std=c11 -O1 -g $(WARN) -pthread $(FUZZ_SANITIZE) -fsanitize=fuzzer \
+	        -o $(FUZZ_BUILD)/bin/$$name tests/fuzz/fuzz_$$name.c $(FUZZ_BUILD)/libitem2vec.a \
+	        $(LDLIBS) || exit 1; \
+	done
+
+# Each harness for FUZZ_SECONDS (FUZZ_JOBS at a time); the summary gives
+# executions and findings, and the run fails on any finding.
+fuzz: fuzz-build
+	sh scripts/fuzz.sh -t $(FUZZ_SECONDS) -j $(FUZZ_JOBS) -b $(FUZZ_BUILD) $(FUZZ_NAMES)
+
+fuzz-smoke: fuzz-build
+	sh scripts/fuzz.sh -t $(FUZZ_SMOKE_SECONDS) -j $(FUZZ_JOBS) -b $(FUZZ_BUILD) $(FUZZ_NAMES)
+
+.PHONY: fuzz fuzz-build fuzz-smoke

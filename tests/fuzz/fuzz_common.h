@@ -1,0 +1,154 @@
+/* What the libFuzzer harnesses share: an input as a stream, and the
+ * contract every model the library accepts must keep, whatever bytes it
+ * came from: queries answer or refuse, never crash; a model that passes
+ * i2v_model_verify writes to every format and reads back the same items
+ * and the same vectors, bit for bit.
+ *
+ * A broken promise calls fuzz_fail, which aborts: libFuzzer (or the
+ * replay driver in `make test`) reports it like a crash, with the input. */
+#ifndef I2V_FUZZ_COMMON_H
+#define I2V_FUZZ_COMMON_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "item2vec.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static inline void fuzz_fail(const char *what, const char *detail)
+{
+    fprintf(stderr, "fuzz: broken promise: %s%s%s\n", what, detail ? ": " : "",
+            detail ? detail : "");
+    abort();
+}
+
+/* The bytes as a read-only stream (fmemopen refuses an empty buffer). */
+static inline FILE *fuzz_stream(const uint8_t *data, size_t size)
+{
+    if (size == 0)
+        return fopen("/dev/null", "rb");
+    return fmemopen((void *)data, size, "rb");
+}
+
+/* Writes m in `format` to memory; returns the bytes (malloc'ed) or NULL. */
+static inline unsigned char *fuzz_write(const i2v_model *m, i2v_format format, size_t *len,
+                                 i2v_status *st, i2v_error *err)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *out = open_memstream(&buf, &n);
+    if (!out)
+        fuzz_fail("open_memstream", NULL);
+    *st = i2v_model_write(m, out, format, "fuzz-out", err);
+    fclose(out);
+    *len = n;
+    return (unsigned char *)buf;
+}
+
+static inline void fuzz_same_model(const i2v_model *a, const i2v_model *b, const char *format)
+{
+    if (i2v_model_size(a) != i2v_model_size(b) || i2v_model_dim(a) != i2v_model_dim(b))
+        fuzz_fail("round trip changed the size or the dimensions", format);
+    uint32_t dim = i2v_model_dim(a);
+    for (uint32_t i = 0; i < i2v_model_size(a); i++) {
+        size_t la, lb;
+        const char *na = i2v_model_item(a, i, &la), *nb = i2v_model_item(b, i, &lb);
+        if (la != lb || memcmp(na, nb, la) != 0)
+            fuzz_fail("round trip changed an item name", format);
+        if (memcmp(i2v_model_vector(a, i), i2v_model_vector(b, i), dim * sizeof(float)) != 0)
+            fuzz_fail("round trip changed a vector", format);
+    }
+}
+
+/* A sound model written in `format` must parse back to the same model. */
+static inline void fuzz_round_trip(const i2v_model *m, i2v_format format)
+{
+    i2v_error err;
+    i2v_status st;
+    size_t len;
+    unsigned char *bytes = fuzz_write(m, format, &len, &st, &err);
+    if (st != I2V_OK)
+        fuzz_fail("a verified model could not be written", err.message);
+    i2v_model *back = NULL;
+    st = i2v_model_parse(bytes, len, format, "fuzz-back", &back, &err);
+    if (st != I2V_OK)
+        fuzz_fail("a written model could not be read back", err.message);
+    if (i2v_model_verify(back, &err) != I2V_OK)
+        fuzz_fail("a written model does not verify", err.message);
+    fuzz_same_model(m, back, i2v_format_name(format));
+    i2v_model_free(back);
+    free(bytes);
+}
+
+/* Every query kind on a few items; the answers must be in range. */
+static inline void fuzz_queries(const i2v_model *m)
+{
+    uint32_t n = i2v_model_size(m), dim = i2v_model_dim(m);
+    if (n == 0)
+        return;
+    uint32_t k = n < 5 ? n : 5, got = 0;
+    i2v_neighbor *answers = malloc(4 * k * sizeof *answers);
+    uint32_t *counts = malloc(4 * sizeof *counts);
+    float *query = malloc((size_t)dim * sizeof *query);
+    if (!answers || !counts || !query)
+        fuzz_fail("out of memory in the harness", NULL);
+    i2v_error err;
+    uint32_t zero = 0, last = n - 1, middle = n / 2;
+    if (i2v_nearest(m, i2v_model_vector(m, 0), &zero, 1, 0, k, answers, &got, &err) == I2V_OK)
+        for (uint32_t r = 0; r < got; r++)
+            if (answers[r].id >= n || answers[r].id == 0)
+                fuzz_fail("i2v_nearest answered an id out of range or excluded", NULL);
+    uint32_t positive[2] = {0, last};
+    if (i2v_query_vector(m, positive, 2, &middle, 1, query, &err) == I2V_OK)
+        i2v_nearest(m, query, positive, 2, 2, k, answers, &got, &err);
+    if (n >= 3) {
+        for (int method = I2V_ANALOGY_ADD; method <= I2V_ANALOGY_MUL; method++)
+            if (i2v_analogy(m, 0, 1, 2, (i2v_analogy_method)method, 0, k, answers, &got,
+                            &err) == I2V_OK)
+                for (uint32_t r = 0; r < got; r++)
+                    if (answers[r].id < 3 || answers[r].id >= n)
+                        fuzz_fail("i2v_analogy answered A, B, C or an id out of range", NULL);
+    }
+    uint32_t ids[4] = {0, last, middle, last};
+    i2v_nearest_items(m, ids, 4, 0, k, 1, answers, counts, &err);
+    i2v_nearest_items(m, ids, 4, 2, k, 2, answers, counts, &err);
+    for (uint32_t i = 0; i < n && i < 16; i++) {
+        size_t len;
+        const char *item = i2v_model_item(m, i, &len);
+        i2v_model_find(m, item, len);
+        i2v_model_norm(m, i);
+        i2v_model_count(m, i);
+        i2v_model_output(m, i);
+    }
+    i2v_model_find(m, "", 0);
+    free(answers);
+    free(counts);
+    free(query);
+}
+
+/* The whole contract for a model the library accepted. */
+static inline void fuzz_exercise_model(const i2v_model *m, int must_verify)
+{
+    i2v_error err;
+    int sound = i2v_model_verify(m, &err) == I2V_OK;
+    if (must_verify && !sound)
+        fuzz_fail("a trained model does not verify", err.message);
+    fuzz_queries(m);
+    if (sound) {
+        fuzz_round_trip(m, I2V_FORMAT_NATIVE);
+        fuzz_round_trip(m, I2V_FORMAT_W2V_BIN);
+        fuzz_round_trip(m, I2V_FORMAT_W2V_TEXT);
+    } else {
+        /* Writing a damaged model may fail, and must fail cleanly. */
+        for (int f = I2V_FORMAT_W2V_BIN; f <= I2V_FORMAT_NATIVE; f++) {
+            size_t len;
+            i2v_status st;
+            free(fuzz_write(m, (i2v_format)f, &len, &st, &err));
+        }
+    }
+}
+
+#endif
