@@ -180,6 +180,8 @@ static void sort_range(sort_key *from, sort_key *to, size_t lo, size_t hi, const
 
 static void sort_keys(sort_key *keys, sort_key *scratch, size_t n, const char *users)
 {
+    if (n == 0) /* keys is NULL then, and memcpy must not see a NULL */
+        return;
     memcpy(scratch, keys, n * sizeof *keys);
     sort_range(scratch, keys, 0, n, users);
 }
