@@ -78,7 +78,7 @@ void cli_output_abort(cli_output *o);
 void cli_install_signal_cleanup(void);
 
 /* Writes stdout out; on failure (a full disk, a closed pipe) prints the
- * reason and returns -1. */
+ * reason (once, however often it is called) and returns -1. */
 int cli_flush_stdout(void);
 
 /* The exit code of a command whose results are all on stdout: EXIT_OK, or

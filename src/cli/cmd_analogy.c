@@ -162,7 +162,7 @@ static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *
         snprintf(where, sizeof where, "line %llu", number);
         int r = answer_question(m, a, q, answers, line, (size_t)len, where, 1);
         failed = r > failed ? r : failed;
-        if (fflush(stdout) != 0)
+        if (cli_flush_stdout() != 0)
             break;
     }
     if (ferror(stdin)) {

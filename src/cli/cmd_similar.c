@@ -192,7 +192,7 @@ static int answer_lines(const i2v_model *m, const similar_args *a, query_terms *
         int r = answer_text(m, a, q, answers, line, (size_t)len, where);
         failed = r > failed ? r : failed;
         /* A caller feeding queries through a pipe sees each answer now. */
-        if (fflush(stdout) != 0)
+        if (cli_flush_stdout() != 0)
             break;
     }
     if (ferror(stdin)) {

@@ -344,9 +344,14 @@ int cli_output_commit_all(cli_output **outs, size_t n)
 
 int cli_flush_stdout(void)
 {
+    /* Once stdout has failed, later calls fail too but have no errno left
+     * to tell: the first reason is the one reported, once. */
+    static int reported;
     errno = 0;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        cli_error("writing standard output: %s", strerror(errno ? errno : EIO));
+        if (!reported)
+            cli_error("writing standard output: %s", strerror(errno ? errno : EIO));
+        reported = 1;
         return -1;
     }
     return 0;

@@ -106,6 +106,19 @@ if [ -c /dev/full ] && [ -w /dev/full ]; then
             fail "${cmd%% *} ${cmd##* } to /dev/full: exit 1, no space left" "exit $rc: $(cat "$T/err")"
         fi
     done
+    # Queries from standard input flush after each answer: the first
+    # failure is reported with its reason, once (it was once "Input/output
+    # error", the reason lost by a second flush).
+    for cmd in "similar -m $M" "analogy -m $M"; do
+        printf 'item_1 item_2 item_3\nitem_4 item_5 item_6\n' | $I2V $cmd >/dev/full 2>"$T/err"
+        rc=$?
+        if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+            grep -q "writing standard output: No space left on device" "$T/err"; then
+            pass "${cmd%% *} reading queries from stdin to /dev/full: one message, no space left"
+        else
+            fail "${cmd%% *} reading queries from stdin to /dev/full: one message, no space left" "exit $rc: $(cat "$T/err")"
+        fi
+    done
     expect_fail "sessions -o /dev/full: exit 1, no space left" 1 "/dev/full: (write failed|cannot write): No space left" \
         $I2V sessions $LOG -o /dev/full
     expect_fail "convert to /dev/full as text: exit 1, no space left" 1 "/dev/full: write failed: No space left" \
