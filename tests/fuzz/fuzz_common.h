@@ -129,6 +129,31 @@ static inline void fuzz_queries(const i2v_model *m)
     free(query);
 }
 
+/* A small sound model for harnesses that fuzz what is asked of a model
+ * (evaluation files, query lists): items "a".."z" and "item_1".."item_30",
+ * 4 dimensions, built once per process and never freed. */
+static inline const i2v_model *fuzz_fixed_model(void)
+{
+    static i2v_model *model;
+    if (model)
+        return model;
+    char text[4096];
+    size_t used = (size_t)snprintf(text, sizeof text, "56 4\n");
+    for (int i = 0; i < 56; i++) {
+        char name[16];
+        if (i < 26)
+            snprintf(name, sizeof name, "%c", 'a' + i);
+        else
+            snprintf(name, sizeof name, "item_%d", i - 25);
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s %d %d %d %d\n", name,
+                                 i % 7 - 3, i % 5 - 2, i % 3 - 1, 1 + i % 2);
+    }
+    i2v_error err;
+    if (i2v_model_parse(text, used, I2V_FORMAT_W2V_TEXT, "fixed", &model, &err) != I2V_OK)
+        fuzz_fail("the fixed model does not parse", err.message);
+    return model;
+}
+
 /* The whole contract for a model the library accepted. */
 static inline void fuzz_exercise_model(const i2v_model *m, int must_verify)
 {
