@@ -1,5 +1,6 @@
 /* item2vec analogy: "A is to B as C is to ?", from arguments or one
  * question per input line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,7 +167,7 @@ static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *
             break;
     }
     if (ferror(stdin)) {
-        cli_error("reading standard input failed");
+        cli_error("reading standard input: %s", strerror(errno ? errno : EIO));
         failed = 1;
     }
     free(line);

@@ -1,5 +1,6 @@
 /* item2vec similar: nearest items by cosine, one query per argument or
  * per input line, or every item (--all), optionally one shard of them. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,7 +197,7 @@ static int answer_lines(const i2v_model *m, const similar_args *a, query_terms *
             break;
     }
     if (ferror(stdin)) {
-        cli_error("reading standard input failed");
+        cli_error("reading standard input: %s", strerror(errno ? errno : EIO));
         failed = 1;
     }
     free(line);

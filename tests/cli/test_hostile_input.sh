@@ -51,6 +51,19 @@ else
 fi
 expect_fail "sessions: a directory as input is named" 1 "is a directory" \
     "$I2V" sessions -i "$T" --user 1 --item 2 --time 3
+# A directory on standard input: the reason is given (it once said only
+# "reading standard input failed").
+"$I2V" train -q -i data/sessions.txt -o "$T/m.i2v" --dim 4 --epochs 1 --threads 1
+for cmd in "vocab -i -" "train -q -i - -o $T/stdin.i2v" "sessions -i - --user 1 --item 2 --time 3" \
+    "similar -m $T/m.i2v" "analogy -m $T/m.i2v"; do
+    "$I2V" $cmd <"$T" >"$T/out" 2>"$T/err"
+    rc=$?
+    if [ "$rc" -eq 1 ] && grep -q "standard input: .*Is a directory" "$T/err"; then
+        pass "${cmd%% *}: a directory on standard input: exit 1 with the reason"
+    else
+        fail "${cmd%% *}: a directory on standard input: exit 1 with the reason" "exit $rc: $(cat "$T/err")"
+    fi
+done
 
 # --- binary garbage -------------------------------------------------------------
 # A compressed file given by mistake: every byte value, NULs included.
