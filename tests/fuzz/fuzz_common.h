@@ -130,27 +130,50 @@ static inline void fuzz_queries(const i2v_model *m)
 }
 
 /* A small sound model for harnesses that fuzz what is asked of a model
- * (evaluation files, query lists): items "a".."z" and "item_1".."item_30",
- * 4 dimensions, built once per process and never freed. */
+ * (evaluation files, query lists): trained once per process, never freed,
+ * with counts and output vectors, 4 dimensions.  Its items are "a".."z",
+ * "item_1".."item_30" and names whose case folds together or to longer
+ * text: "é" "É" "ß" "SS" "Straße" "STRASSE". */
 static inline const i2v_model *fuzz_fixed_model(void)
 {
     static i2v_model *model;
     if (model)
         return model;
-    char text[4096];
-    size_t used = (size_t)snprintf(text, sizeof text, "56 4\n");
-    for (int i = 0; i < 56; i++) {
-        char name[16];
-        if (i < 26)
-            snprintf(name, sizeof name, "%c", 'a' + i);
-        else
-            snprintf(name, sizeof name, "item_%d", i - 25);
-        used += (size_t)snprintf(text + used, sizeof text - used, "%s %d %d %d %d\n", name,
-                                 i % 7 - 3, i % 5 - 2, i % 3 - 1, 1 + i % 2);
+    static const char *const extra[] = {"\xc3\xa9", "\xc3\x89", "\xc3\x9f", "SS",
+                                        "Stra\xc3\x9f\x65", "STRASSE"};
+    char names[62][24];
+    int n = 0;
+    for (int i = 0; i < 26; i++)
+        snprintf(names[n++], sizeof names[0], "%c", 'a' + i);
+    for (int i = 1; i <= 30; i++)
+        snprintf(names[n++], sizeof names[0], "item_%d", i);
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        snprintf(names[n++], sizeof names[0], "%s", extra[i]);
+    /* Sequences of neighbours, so that the vectors have some structure. */
+    static char text[64 * 1024];
+    size_t used = 0;
+    for (int line = 0; line < 400; line++) {
+        for (int w = 0; w < 6; w++)
+            used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", w ? " " : "",
+                                     names[(line * 7 + w * (1 + line % 3)) % n]);
+        text[used++] = '\n';
     }
+    i2v_train_params p;
+    i2v_train_params_default(&p);
+    p.dim = 4;
+    p.epochs = 2;
+    p.threads = 1;
+    p.min_count = 1;
+    i2v_trainer *t = NULL;
     i2v_error err;
-    if (i2v_model_parse(text, used, I2V_FORMAT_W2V_TEXT, "fixed", &model, &err) != I2V_OK)
-        fuzz_fail("the fixed model does not parse", err.message);
+    FILE *in = fmemopen(text, used, "rb");
+    if (!in || i2v_trainer_create(&p, NULL, &t, &err) != I2V_OK ||
+        i2v_trainer_read_corpus(t, in, "fixed", &err) != I2V_OK ||
+        i2v_trainer_run(t, NULL, NULL, &err) != I2V_OK ||
+        i2v_trainer_take_model(t, &model, &err) != I2V_OK)
+        fuzz_fail("the fixed model could not be trained", err.message);
+    fclose(in);
+    i2v_trainer_free(t);
     return model;
 }
 
