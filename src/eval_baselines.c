@@ -75,7 +75,8 @@ static i2v_status build_rows(i2v_baselines *b, pair_list *l, const uint32_t *rem
 {
     for (size_t i = 0; i < l->n; i++)
         l->pairs[i] = (uint64_t)remap[l->pairs[i] >> 32] << 32 | remap[l->pairs[i] & 0xffffffffu];
-    qsort(l->pairs, l->n, sizeof *l->pairs, by_value);
+    if (l->n > 1) /* no pair at all leaves l->pairs NULL, which qsort must not see */
+        qsort(l->pairs, l->n, sizeof *l->pairs, by_value);
     size_t distinct = 0;
     for (size_t i = 0; i < l->n; i++)
         distinct += i == 0 || l->pairs[i] != l->pairs[i - 1];
