@@ -173,3 +173,52 @@ if heavy "vocab: --max-vocab keeps the most frequent of 2 million items, counts 
     fi
     rm -f "$T/many"
 fi
+
+# --- eval task files and split inputs ----------------------------------------------
+: >"$T/empty.txt"
+printf 'item_1 item_2 item_3\nitem_4 item_5\n' >"$T/seq.txt"
+for task in analogies pairs next-item groups; do
+    expect_fail "eval --$task: a missing file is named" 1 "nope.txt: cannot open: No such file" \
+        "$I2V" eval -m "$T/m.i2v" --$task "$T/nope.txt"
+    expect_fail "eval --$task: a directory is named" 1 "cannot read: it is a directory" \
+        "$I2V" eval -m "$T/m.i2v" --$task "$T"
+    expect_fail "eval --$task: an empty file has nothing to evaluate" 1 "empty.txt: no " \
+        "$I2V" eval -m "$T/m.i2v" --$task "$T/empty.txt"
+    run "$I2V" eval -m "$T/m.i2v" --$task "$T/garbage"
+    if [ "$rc" -le 1 ] && grep -q "garbage: .*malformed\|garbage: no " "$T/err"; then
+        pass "eval --$task: binary garbage is reported as malformed lines"
+    else
+        fail "eval --$task: binary garbage is reported as malformed lines" "exit $rc: $(head -c 300 "$T/err")"
+    fi
+done
+expect_fail "eval --train: an empty training file is named" 1 "empty.txt: no items" \
+    "$I2V" eval -m "$T/m.i2v" --next-item "$T/seq.txt" --train "$T/empty.txt"
+# Found by fuzzing: training data without two consecutive items handed
+# qsort a NULL array (undefined behaviour, seen under check-sanitize).
+printf 'item_1\n\nitem_2\n' >"$T/single.txt"
+expect_ok "eval --train: training sequences of one item each give baselines" \
+    "$I2V" eval -m "$T/m.i2v" --next-item "$T/seq.txt" --train "$T/single.txt"
+
+expect_fail "split: a missing input is named" 1 "nope.txt: cannot open: No such file" \
+    "$I2V" split -q -i "$T/nope.txt" --train "$T/tr.txt" --test "$T/te.txt"
+expect_fail "split: a directory input is named" 1 "is a directory" \
+    "$I2V" split -q -i "$T" --train "$T/tr.txt" --test "$T/te.txt"
+expect_fail "split: an empty input has no sequence" 1 "no sequence" \
+    "$I2V" split -q -i "$T/empty.txt" --train "$T/tr.txt" --test "$T/te.txt"
+expect_fail "split: a blank input has no sequence" 1 "no sequence" \
+    "$I2V" split -q -i "$T/blank.txt" --train "$T/tr.txt" --test "$T/te.txt"
+[ ! -e "$T/tr.txt" ] && [ ! -e "$T/te.txt" ] && [ -z "$(temp_files "$T")" ] &&
+    pass "split: a refused input writes neither file" || fail "split: a refused input writes neither file" "$(ls "$T")"
+printf 'a\000b c\r\n\377\376 d\r\n\r\n' >"$T/odd.txt"
+run "$I2V" split -q -i "$T/odd.txt" --train "$T/tr.txt" --test "$T/te.txt"
+if [ "$rc" -eq 0 ] && [ "$(cat "$T/tr.txt")" = "$(printf 'a b\n\377\376')" ] &&
+    [ "$(cat "$T/te.txt")" = "$(printf 'a b c\n\377\376 d')" ]; then
+    pass "split: NUL and CR separate items, other bytes pass through"
+else
+    fail "split: NUL and CR separate items, other bytes pass through" "exit $rc: $(od -c "$T/tr.txt" "$T/te.txt" | head)"
+fi
+run "$I2V" split -q -i "$T/garbage" --train "$T/tr.txt" --test "$T/te.txt" --ratio 0.3
+in_items=$(tr '\000\r' '  ' <"$T/garbage" | LC_ALL=C wc -w)
+out_items=$(cat "$T/tr.txt" "$T/te.txt" | LC_ALL=C wc -w)
+[ "$rc" -eq 0 ] && [ "$in_items" -eq "$out_items" ] && pass "split --ratio: binary garbage keeps every item" ||
+    fail "split --ratio: binary garbage keeps every item" "exit $rc: $in_items in, $out_items out"

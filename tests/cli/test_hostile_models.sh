@@ -1,6 +1,6 @@
 # Damaged and hostile model files through every command that reads one:
-# similar (argument, standard input, --all), analogy, info, info --verify
-# and convert.  Damage that opening can see is refused by all of them,
+# similar (argument, standard input, --all), analogy, info, info --verify,
+# convert and eval.  Damage that opening can see is refused by all of them,
 # exit 1, naming the file and the reason; convert then writes nothing.
 # (test_formats.sh and test_query.sh cover single cases: a NaN met by a
 # query, one truncation, a short text row; test_hostile_models.c covers
@@ -22,7 +22,7 @@ refused() {
     name=$1 file=$2 pattern=$3 bad=
     for cmd in "similar -m $file item_1" "similar -m $file --all -k 2" "analogy -m $file item_1 item_2 item_3" \
         "info -m $file" "info -m $file --verify" "convert -m $file -o $T/conv/c.i2v" \
-        "convert -m $file -o $T/conv/c.txt"; do
+        "convert -m $file -o $T/conv/c.txt" "eval -m $file --dims"; do
         $I2V $cmd </dev/null >"$T/stdout" 2>"$T/err"
         rc=$?
         if [ "$rc" -ne 1 ] || ! grep -Fq "$file" "$T/err" || ! grep -Eq -- "$pattern" "$T/err"; then

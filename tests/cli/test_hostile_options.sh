@@ -20,6 +20,8 @@ ANALOGY="analogy -m $M"
 CONVERT="convert -m $M -o $T/conv.i2v"
 INFO="info -m $M"
 SESSIONS="sessions -i $T/log.csv --user user --item item --time time"
+EVAL="eval -m $M --dims"
+SPLIT="split -i $T/s.txt --train $T/train.txt --test $T/test.txt"
 
 # bad "CMD" OPTION VALUE REASON: exit 2, "OPTION: 'VALUE' REASON", nothing written.
 bad() {
@@ -82,8 +84,29 @@ bad "$SESSIONS" --min-len 0 "is out of range"
 bad "$SESSIONS" --mem 99999999999T "is out of range"
 bad "$SESSIONS" --gap 1e400 "is not a duration"
 
+for opt in -k --context --restrict; do
+    bad "$EVAL" $opt x "is not a whole number"
+    bad "$EVAL" $opt -1 "is negative"
+    bad "$EVAL" $opt 99999999999999999999 "is out of range"
+done
+bad "$EVAL" -k 0 "is out of range"
+bad "$EVAL" --variance 0 "is out of range"
+bad "$EVAL" --variance 1.5 "is out of range"
+bad "$EVAL" --variance nan "is not a number"
+bad "$EVAL" --method sub "is not add or mul"
+bad "$EVAL" --score best "is not output or cosine"
+bad "$SPLIT" --ratio 1 "is out of range"
+bad "$SPLIT" --ratio -0.5 "is out of range"
+bad "$SPLIT" --ratio nan "is not a number"
+bad "$SPLIT" --ratio 1e999 "is out of range"
+bad "$SPLIT" --seed x "is not a whole number"
+bad "$SPLIT" --seed -1 "is negative"
+expect_fail "split: --train and --test the same file is a usage error" 2 "name the same file" \
+    $I2V split -i "$T/s.txt" --train "$T/same.txt" --test "$T/same.txt"
+[ ! -e "$T/same.txt" ] && pass "split: a refused split writes nothing" || fail "split: a refused split writes nothing"
+
 # --- unknown options and missing values, for every subcommand -------------------
-for cmd in "$VOCAB" "$TRAIN" "$SIMILAR" "$ANALOGY" "$CONVERT" "$INFO" "$SESSIONS"; do
+for cmd in "$VOCAB" "$TRAIN" "$SIMILAR" "$ANALOGY" "$CONVERT" "$INFO" "$SESSIONS" "$EVAL" "$SPLIT"; do
     name=${cmd%% *}
     expect_fail "$name --frobnicate: exit 2 naming it" 2 "option '--frobnicate' is unknown" \
         $I2V $cmd --frobnicate
@@ -94,7 +117,8 @@ done
 for case in "$VOCAB|--min-count" "$VOCAB|--max-vocab" "$TRAIN|--dim" "$TRAIN|--alpha" \
     "$TRAIN|--tmpdir" "$SIMILAR|--restrict" "$SIMILAR|--shard" "$SIMILAR|--top" \
     "$ANALOGY|--method" "$ANALOGY|--restrict" "$CONVERT|--format" "$SESSIONS|--user" \
-    "$SESSIONS|--gap" "$SESSIONS|--mem"; do
+    "$SESSIONS|--gap" "$SESSIONS|--mem" "$EVAL|--analogies" "$EVAL|--train" "$EVAL|--score" \
+    "$SPLIT|--test" "$SPLIT|--ratio"; do
     cmd=${case%|*} opt=${case#*|}
     run $I2V $cmd "$opt"
     if [ "$rc" -eq 2 ] && grep -q -- "option '$opt' is unknown or needs a value" "$T/err" &&
@@ -112,7 +136,7 @@ for case in "vocab|-i" "train -i $T/s.txt|-o" "similar|-m" "similar -m $M|-k" "c
 done
 expect_fail "train: an option as the value of another is refused" 2 "--dim: '--epochs' is not a whole number" \
     $I2V $TRAIN --dim --epochs 3
-for cmd in "$VOCAB" "$TRAIN" "$CONVERT" "$INFO"; do
+for cmd in "$VOCAB" "$TRAIN" "$CONVERT" "$INFO" "$EVAL" "$SPLIT"; do
     expect_fail "${cmd%% *}: a stray argument is a usage error" 2 "unexpected argument 'stray'" \
         $I2V $cmd stray
 done

@@ -33,7 +33,8 @@ done
     fail "a directory given as output is left empty" "$(ls -A "$T/dir")"
 
 if can_drop_root; then
-    mkdir "$T/ro"
+    mkdir "$T/ro" "$T/rw"
+    chmod 777 "$T/rw"
     cp "$T/precious" "$T/ro/m.i2v"
     chmod 755 "$T" "$T/ro"
     chmod 644 "$M" "$T/log.csv" "$T/ro/m.i2v"
@@ -44,6 +45,10 @@ if can_drop_root; then
         "ro/m.i2v: cannot write in its directory: Permission denied" $NOBODY "$I2V" convert -m "$M" -o "$T/ro/m.i2v"
     expect_fail "sessions into a read-only directory: exit 1, permission denied" 1 \
         "ro/s.txt: cannot write in its directory: Permission denied" $NOBODY "$I2V" sessions $LOG -o "$T/ro/s.txt"
+    expect_fail "split into a read-only directory: exit 1, permission denied" 1 \
+        "ro/te.txt: cannot write in its directory: Permission denied" \
+        $NOBODY "$I2V" split -q -i data/sessions.txt --train "$T/rw/tr.txt" --test "$T/ro/te.txt"
+    expect_absent "split: one unwritable output writes neither" "$T/rw/tr.txt"
     expect_fail "train with a read-only --tmpdir: exit 1 naming it" 1 \
         "ro: cannot create the corpus spool: Permission denied" \
         $NOBODY "$I2V" train -q -i data/sessions.txt -o - --tmpdir "$T/ro" --epochs 1
@@ -67,7 +72,19 @@ if mount -t tmpfs -o size=64k tmpfs "$FULL" 2>"$T/err"; then
             "$file" "$T/precious"
         rm -f "$file"
     done
-    for case in "vocab -i data/sessions.txt" "similar -m $M --all" "info -m $M --verify"; do
+    # split replaces neither file unless both are complete.
+    cp "$T/precious" "$T/split-train.txt"
+    cp "$T/precious" "$FULL/split-test.txt"
+    expect_fail "split with --test on a full disk: exit 1, no space left" 1 \
+        "split-test.txt: (write failed|cannot write): No space left on device" \
+        $I2V split -q -i data/sessions.txt --train "$T/split-train.txt" --test "$FULL/split-test.txt"
+    expect_untouched "split with --test on a full disk: the old test file untouched" \
+        "$FULL/split-test.txt" "$T/precious"
+    expect_untouched "split with --test on a full disk: the old training file untouched too" \
+        "$T/split-train.txt" "$T/precious"
+    rm -f "$FULL/split-test.txt"
+    for case in "vocab -i data/sessions.txt" "similar -m $M --all" "info -m $M --verify" \
+        "eval -m $M --dims --json"; do
         # Standard output redirected to a file on the full disk: the data
         # written at exit must be flushed and checked, not lost silently.
         head -c 100000 /dev/zero >"$FULL/filler" 2>/dev/null
@@ -121,6 +138,15 @@ if [ -c /dev/full ] && [ -w /dev/full ]; then
     done
     expect_fail "sessions -o /dev/full: exit 1, no space left" 1 "/dev/full: (write failed|cannot write): No space left" \
         $I2V sessions $LOG -o /dev/full
+    cp "$T/precious" "$T/split-test.txt"
+    expect_fail "split --train /dev/full: exit 1, no space left" 1 "/dev/full: write failed: No space left" \
+        $I2V split -q -i data/sessions.txt --train /dev/full --test "$T/split-test.txt"
+    expect_untouched "split --train /dev/full: the test file is not replaced" "$T/split-test.txt" "$T/precious"
+    run $I2V eval -m "$M" --dims
+    $I2V eval -m "$M" --dims >/dev/full 2>"$T/err"
+    rc=$?
+    [ "$rc" -eq 1 ] && grep -q "No space left on device" "$T/err" &&
+        pass "eval to /dev/full: exit 1, no space left" || fail "eval to /dev/full: exit 1, no space left" "exit $rc: $(cat "$T/err")"
     expect_fail "convert to /dev/full as text: exit 1, no space left" 1 "/dev/full: write failed: No space left" \
         $I2V convert -m "$M" -o /dev/full --format text
     [ -c /dev/full ] && pass "/dev/full is written in place, never replaced" || fail "/dev/full is written in place, never replaced"
