@@ -17,21 +17,31 @@ size=$(wc -c <"$M")
 mkdir "$T/conv"
 
 # refused NAME FILE PATTERN: every reading command exits 1 with FILE and
-# PATTERN in its message, and convert leaves no file behind.
+# PATTERN in its message, and convert leaves no file behind.  Under
+# valgrind (hundreds of runs) a third of the commands: they share the
+# loaders, which is what memcheck is asked about.
 refused() {
     name=$1 file=$2 pattern=$3 bad=
-    for cmd in "similar -m $file item_1" "similar -m $file --all -k 2" "analogy -m $file item_1 item_2 item_3" \
-        "info -m $file" "info -m $file --verify" "convert -m $file -o $T/conv/c.i2v" \
-        "convert -m $file -o $T/conv/c.txt" "eval -m $file --dims"; do
+    commands="similar -m $file item_1;similar -m $file --all -k 2;analogy -m $file item_1 item_2 item_3"
+    commands="$commands;info -m $file;info -m $file --verify;convert -m $file -o $T/conv/c.i2v"
+    commands="$commands;convert -m $file -o $T/conv/c.txt;eval -m $file --dims"
+    [ -n "${VALGRIND_ONLY_CLI:-}" ] &&
+        commands="similar -m $file item_1;info -m $file --verify;convert -m $file -o $T/conv/c.i2v"
+    IFS=';'
+    set -- $commands
+    unset IFS
+    for cmd in "$@"; do
         $I2V $cmd </dev/null >"$T/stdout" 2>"$T/err"
         rc=$?
         if [ "$rc" -ne 1 ] || ! grep -Fq "$file" "$T/err" || ! grep -Eq -- "$pattern" "$T/err"; then
             bad="$bad [${cmd%% *}: exit $rc: $(head -c 200 "$T/err")]"
         fi
     done
-    echo item_1 | $I2V similar -m "$file" >"$T/stdout" 2>"$T/err"
-    rc=$?
-    [ "$rc" -eq 1 ] && grep -Fq "$file" "$T/err" || bad="$bad [similar on stdin: exit $rc]"
+    if [ -z "${VALGRIND_ONLY_CLI:-}" ]; then
+        echo item_1 | $I2V similar -m "$file" >"$T/stdout" 2>"$T/err"
+        rc=$?
+        [ "$rc" -eq 1 ] && grep -Fq "$file" "$T/err" || bad="$bad [similar on stdin: exit $rc]"
+    fi
     [ -z "$(ls -A "$T/conv")" ] || bad="$bad [convert left $(ls -A "$T/conv")]"
     rm -f "$T/conv/"*
     if [ -z "$bad" ]; then
