@@ -222,3 +222,23 @@ in_items=$(tr '\000\r' '  ' <"$T/garbage" | LC_ALL=C wc -w)
 out_items=$(cat "$T/tr.txt" "$T/te.txt" | LC_ALL=C wc -w)
 [ "$rc" -eq 0 ] && [ "$in_items" -eq "$out_items" ] && pass "split --ratio: binary garbage keeps every item" ||
     fail "split --ratio: binary garbage keeps every item" "exit $rc: $in_items in, $out_items out"
+
+# --- coldstart features and plot item lists ------------------------------------------
+for case in "coldstart -m $T/m.i2v -o $T/cold.i2v -f" "plot -m $T/m.i2v -o $T/map.svg --method pca --items" \
+    "plot -m $T/m.i2v -o $T/map.svg --method pca --groups"; do
+    name="${case%% *} ${case##* }"
+    expect_fail "$name: a missing file is named" 1 "nope.txt: cannot open: No such file" $I2V $case "$T/nope.txt"
+    expect_fail "$name: a directory is named" 1 "cannot read: it is a directory" $I2V $case "$T"
+done
+expect_fail "coldstart -f: an empty file has no features" 1 "empty.txt: empty file" \
+    $I2V coldstart -m "$T/m.i2v" -o "$T/cold.i2v" -f "$T/empty.txt"
+expect_fail "coldstart -f: binary garbage is reported line by line, nothing placed" 1 "garbage: .*malformed lines skipped" \
+    $I2V coldstart -m "$T/m.i2v" -o "$T/cold.i2v" -f "$T/garbage"
+expect_absent "coldstart: a refused features file writes no model" "$T/cold.i2v"
+expect_fail "plot --items: an empty list is an error" 1 "empty.txt: no item listed" \
+    $I2V plot -m "$T/m.i2v" -o "$T/map.svg" --method pca --items "$T/empty.txt"
+expect_absent "plot: a refused item list writes no map" "$T/map.svg"
+run $I2V plot -m "$T/m.i2v" -o "$T/map.svg" --method pca --groups "$T/garbage"
+[ "$rc" -eq 0 ] && grep -q "garbage: .*malformed lines skipped" "$T/err" &&
+    pass "plot --groups: binary garbage lines are skipped and reported" ||
+    fail "plot --groups: binary garbage lines are skipped and reported" "exit $rc: $(head -c 300 "$T/err")"

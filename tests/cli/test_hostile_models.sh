@@ -1,6 +1,6 @@
 # Damaged and hostile model files through every command that reads one:
 # similar (argument, standard input, --all), analogy, info, info --verify,
-# convert and eval.  Damage that opening can see is refused by all of them,
+# convert, eval, plot and coldstart.  Damage that opening can see is refused by all of them,
 # exit 1, naming the file and the reason; convert then writes nothing.
 # (test_formats.sh and test_query.sh cover single cases: a NaN met by a
 # query, one truncation, a short text row; test_hostile_models.c covers
@@ -15,6 +15,7 @@ if ! "$I2V" train -q -i data/sessions.txt -o "$M" --dim 8 --epochs 1 --threads 1
 fi
 size=$(wc -c <"$M")
 mkdir "$T/conv"
+printf 'item_1\tx y\nitem_2\ty\nnew\tx\n' >"$T/features.txt"
 
 # refused NAME FILE PATTERN: every reading command exits 1 with FILE and
 # PATTERN in its message, and convert leaves no file behind.  Under
@@ -25,6 +26,8 @@ refused() {
     commands="similar -m $file item_1;similar -m $file --all -k 2;analogy -m $file item_1 item_2 item_3"
     commands="$commands;info -m $file;info -m $file --verify;convert -m $file -o $T/conv/c.i2v"
     commands="$commands;convert -m $file -o $T/conv/c.txt;eval -m $file --dims"
+    commands="$commands;plot -m $file -o $T/conv/map.svg --method pca"
+    commands="$commands;coldstart -m $file -f $T/features.txt -o $T/conv/cold.i2v"
     [ -n "${VALGRIND_ONLY_CLI:-}" ] &&
         commands="similar -m $file item_1;info -m $file --verify;convert -m $file -o $T/conv/c.i2v"
     IFS=';'

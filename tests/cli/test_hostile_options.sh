@@ -22,6 +22,9 @@ INFO="info -m $M"
 SESSIONS="sessions -i $T/log.csv --user user --item item --time time"
 EVAL="eval -m $M --dims"
 SPLIT="split -i $T/s.txt --train $T/train.txt --test $T/test.txt"
+printf 'item_1\tx y\nitem_2\ty\nnew\tx\n' >"$T/features.txt"
+COLD="coldstart -m $M -f $T/features.txt -o $T/cold.i2v"
+PLOT="plot -m $M -o $T/map.svg --method pca"
 
 # bad "CMD" OPTION VALUE REASON: exit 2, "OPTION: 'VALUE' REASON", nothing written.
 bad() {
@@ -101,12 +104,34 @@ bad "$SPLIT" --ratio nan "is not a number"
 bad "$SPLIT" --ratio 1e999 "is out of range"
 bad "$SPLIT" --seed x "is not a whole number"
 bad "$SPLIT" --seed -1 "is negative"
+for opt in --lambda --fuse; do
+    bad "$COLD" $opt much "is not a number"
+    bad "$COLD" $opt nan "is not a number"
+    bad "$COLD" $opt -0.5 "is out of range"
+    bad "$COLD" $opt 1e10 "is out of range"
+done
+bad "$COLD" --lambda 0 "is out of range"
+bad "$COLD" --method lasso "is not one of ridge, mean"
+for opt in --top --labels --iterations --seed --threads; do
+    bad "$PLOT" $opt x "is not a whole number"
+    bad "$PLOT" $opt -1 "is negative"
+    bad "$PLOT" $opt 99999999999999999999 "is out of range"
+done
+for opt in --top --iterations --threads; do
+    bad "$PLOT" $opt 0 "is out of range"
+done
+bad "$PLOT" --iterations 100001 "is out of range"
+bad "$PLOT" --threads 1025 "is out of range"
+bad "$PLOT" --perplexity 0 "is out of range"
+bad "$PLOT" --perplexity 10001 "is out of range"
+bad "$PLOT" --perplexity nan "is not a number"
+bad "$PLOT" --method umap "is not tsne or pca"
 expect_fail "split: --train and --test the same file is a usage error" 2 "name the same file" \
     $I2V split -i "$T/s.txt" --train "$T/same.txt" --test "$T/same.txt"
 [ ! -e "$T/same.txt" ] && pass "split: a refused split writes nothing" || fail "split: a refused split writes nothing"
 
 # --- unknown options and missing values, for every subcommand -------------------
-for cmd in "$VOCAB" "$TRAIN" "$SIMILAR" "$ANALOGY" "$CONVERT" "$INFO" "$SESSIONS" "$EVAL" "$SPLIT"; do
+for cmd in "$VOCAB" "$TRAIN" "$SIMILAR" "$ANALOGY" "$CONVERT" "$INFO" "$SESSIONS" "$EVAL" "$SPLIT" "$COLD" "$PLOT"; do
     name=${cmd%% *}
     expect_fail "$name --frobnicate: exit 2 naming it" 2 "option '--frobnicate' is unknown" \
         $I2V $cmd --frobnicate
@@ -118,7 +143,8 @@ for case in "$VOCAB|--min-count" "$VOCAB|--max-vocab" "$TRAIN|--dim" "$TRAIN|--a
     "$TRAIN|--tmpdir" "$SIMILAR|--restrict" "$SIMILAR|--shard" "$SIMILAR|--top" \
     "$ANALOGY|--method" "$ANALOGY|--restrict" "$CONVERT|--format" "$SESSIONS|--user" \
     "$SESSIONS|--gap" "$SESSIONS|--mem" "$EVAL|--analogies" "$EVAL|--train" "$EVAL|--score" \
-    "$SPLIT|--test" "$SPLIT|--ratio"; do
+    "$SPLIT|--test" "$SPLIT|--ratio" "$COLD|--lambda" "$COLD|--fuse" "$PLOT|--groups" \
+    "$PLOT|--perplexity" "$PLOT|--coords"; do
     cmd=${case%|*} opt=${case#*|}
     run $I2V $cmd "$opt"
     if [ "$rc" -eq 2 ] && grep -q -- "option '$opt' is unknown or needs a value" "$T/err" &&
@@ -136,7 +162,7 @@ for case in "vocab|-i" "train -i $T/s.txt|-o" "similar|-m" "similar -m $M|-k" "c
 done
 expect_fail "train: an option as the value of another is refused" 2 "--dim: '--epochs' is not a whole number" \
     $I2V $TRAIN --dim --epochs 3
-for cmd in "$VOCAB" "$TRAIN" "$CONVERT" "$INFO" "$EVAL" "$SPLIT"; do
+for cmd in "$VOCAB" "$TRAIN" "$CONVERT" "$INFO" "$EVAL" "$SPLIT" "$COLD" "$PLOT"; do
     expect_fail "${cmd%% *}: a stray argument is a usage error" 2 "unexpected argument 'stray'" \
         $I2V $cmd stray
 done

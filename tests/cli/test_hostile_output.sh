@@ -18,6 +18,7 @@ if ! "$I2V" train -q -i data/sessions.txt -o "$M" --dim 16 --epochs 1 --threads 
 fi
 awk 'BEGIN { print "user,item,time"; for (i = 0; i < 20000; i++) printf "u%d,item%d,%d\n", i % 100, i, i }' >"$T/log.csv"
 LOG="-i $T/log.csv --user user --item item --time time -q"
+printf 'item_1\tx y\nitem_2\ty\nnew\tx\n' >"$T/features.txt"
 echo precious >"$T/precious"
 
 # --- a path that cannot be written ---------------------------------------------------
@@ -45,6 +46,13 @@ if can_drop_root; then
         "ro/m.i2v: cannot write in its directory: Permission denied" $NOBODY "$I2V" convert -m "$M" -o "$T/ro/m.i2v"
     expect_fail "sessions into a read-only directory: exit 1, permission denied" 1 \
         "ro/s.txt: cannot write in its directory: Permission denied" $NOBODY "$I2V" sessions $LOG -o "$T/ro/s.txt"
+    chmod 644 "$T/features.txt"
+    expect_fail "coldstart into a read-only directory: exit 1, permission denied" 1 \
+        "ro/m.i2v: cannot write in its directory: Permission denied" \
+        $NOBODY "$I2V" coldstart -q -m "$M" -f "$T/features.txt" -o "$T/ro/m.i2v"
+    expect_fail "plot into a read-only directory: exit 1, permission denied" 1 \
+        "ro/map.svg: cannot write in its directory: Permission denied" \
+        $NOBODY "$I2V" plot -q -m "$M" --method pca -o "$T/ro/map.svg"
     expect_fail "split into a read-only directory: exit 1, permission denied" 1 \
         "ro/te.txt: cannot write in its directory: Permission denied" \
         $NOBODY "$I2V" split -q -i data/sessions.txt --train "$T/rw/tr.txt" --test "$T/ro/te.txt"
@@ -63,7 +71,8 @@ mkdir "$FULL"
 if mount -t tmpfs -o size=64k tmpfs "$FULL" 2>"$T/err"; then
     # Each output is several times 64 kB; the old file must survive.
     for case in "train -q -i data/sessions.txt --dim 16 --epochs 1 -o|m.i2v" "convert -m $M -o|m.i2v" \
-        "convert -m $M -o|m.txt" "sessions $LOG -o|s.txt"; do
+        "convert -m $M -o|m.txt" "sessions $LOG -o|s.txt" "coldstart -q -m $M -f $T/features.txt -o|c.i2v" \
+        "plot -q -m $M --method pca -o|map.svg"; do
         cmd=${case%|*} file=$FULL/${case#*|}
         cp "$T/precious" "$file"
         expect_fail "${cmd%% *} to a full disk: exit 1, no space left" 1 \
@@ -138,6 +147,14 @@ if [ -c /dev/full ] && [ -w /dev/full ]; then
     done
     expect_fail "sessions -o /dev/full: exit 1, no space left" 1 "/dev/full: (write failed|cannot write): No space left" \
         $I2V sessions $LOG -o /dev/full
+    expect_fail "coldstart -o /dev/full: exit 1, no space left" 1 "/dev/full: write failed: No space left" \
+        $I2V coldstart -q -m "$M" -f "$T/features.txt" -o /dev/full
+    expect_fail "plot -o /dev/full: exit 1, no space left" 1 "/dev/full: write failed: No space left" \
+        $I2V plot -q -m "$M" --method pca -o /dev/full
+    cp "$T/precious" "$T/map.svg"
+    expect_fail "plot --coords /dev/full: exit 1, no space left" 1 "/dev/full: write failed: No space left" \
+        $I2V plot -q -m "$M" --method pca -o "$T/map.svg" --coords /dev/full
+    expect_untouched "plot --coords /dev/full: the map is not replaced" "$T/map.svg" "$T/precious"
     cp "$T/precious" "$T/split-test.txt"
     expect_fail "split --train /dev/full: exit 1, no space left" 1 "/dev/full: write failed: No space left" \
         $I2V split -q -i data/sessions.txt --train /dev/full --test "$T/split-test.txt"
