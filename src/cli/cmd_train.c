@@ -184,6 +184,14 @@ static i2v_model *open_base(const char *path, i2v_train_params *defaults)
         cli_fail(&err);
         return NULL;
     }
+    /* Opening checks the small sections only; every vector is about to be
+     * copied and trained on, so damage there is found now, not hours later
+     * as a "divergence" or never. */
+    if (i2v_model_verify(base, &err) != I2V_OK) {
+        cli_fail(&err);
+        i2v_model_free(base);
+        return NULL;
+    }
     const i2v_train_params *p = i2v_model_params(base);
     uint32_t threads = defaults->threads;
     if (p)

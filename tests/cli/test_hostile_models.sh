@@ -28,6 +28,7 @@ refused() {
     commands="$commands;convert -m $file -o $T/conv/c.txt;eval -m $file --dims"
     commands="$commands;plot -m $file -o $T/conv/map.svg --method pca"
     commands="$commands;coldstart -m $file -f $T/features.txt -o $T/conv/cold.i2v"
+    commands="$commands;train -q -i $T/features.txt --resume $file -o $T/conv/resumed.i2v"
     [ -n "${VALGRIND_ONLY_CLI:-}" ] &&
         commands="similar -m $file item_1;info -m $file --verify;convert -m $file -o $T/conv/c.i2v"
     IFS=';'
@@ -123,6 +124,18 @@ expect_fail "native with an infinity in a vector: similar --all stops naming the
 expect_fail "native with an infinity in a vector: convert refuses it" 1 "inf.i2v: .*input vectors" \
     "$I2V" convert -m "$T/inf.i2v" -o "$T/conv/c.bin"
 expect_absent "native with an infinity in a vector: convert writes nothing" "$T/conv/c.bin"
+# train --resume reads every vector: damage there is named at once (it was
+# reported as a divergence, or, in the output weights, not at all).
+printf 'item_1 item_2 item_3\nitem_2 item_3 item_4\n' >"$T/more.txt"
+expect_fail "train --resume from a model with an infinity: exit 1 naming the damage" 1 \
+    "inf.i2v: corrupted native model: checksum of the input vectors section does not match" \
+    "$I2V" train -q -i "$T/more.txt" --resume "$T/inf.i2v" -o "$T/conv/resumed.i2v" --min-count 1
+output_at=$(u64 "$M" $((128 + 7 * 32)))
+cp "$M" "$T/out-flip.i2v" && poke "$T/out-flip.i2v" $((output_at + 40)) '\001\002\003\004'
+expect_fail "train --resume from a model with damaged output weights: exit 1 naming the damage" 1 \
+    "out-flip.i2v: corrupted native model: checksum of the output vectors section does not match" \
+    "$I2V" train -q -i "$T/more.txt" --resume "$T/out-flip.i2v" -o "$T/conv/resumed.i2v" --min-count 1
+expect_absent "train --resume from a damaged model writes nothing" "$T/conv/resumed.i2v"
 
 # --- word2vec binary -----------------------------------------------------------------
 "$I2V" convert -m "$M" -o "$T/m.bin" 2>/dev/null
