@@ -122,6 +122,8 @@ static double conditional_row(const double *d2, uint32_t n, uint32_t i, double b
         sum += p[j];
         weighted += p[j] * (d2[j] - d_min);
     }
+    if (!(sum > 0))
+        return 0; /* a lone point has no neighbours: an all-zero row */
     for (uint32_t j = 0; j < n; j++)
         p[j] /= sum;
     return log(sum) + beta * weighted / sum;
@@ -364,7 +366,7 @@ static double divergence(const tsne_state *s)
             z += 2 * q;
             sum += 2 * p * (log(p) - log(q));
         }
-    return sum + log(z);
+    return z > 0 ? sum + log(z) : 0; /* fewer than two points: nothing to diverge */
 }
 
 i2v_status plot_tsne(const double *points, uint32_t n, uint32_t dim, const double *start,
