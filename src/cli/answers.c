@@ -109,21 +109,6 @@ int query_terms_parse(query_terms *q, const i2v_model *m, const char *line, size
     return status;
 }
 
-static void print_json_string(const char *s, size_t len)
-{
-    putchar('"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            printf("\\%c", c);
-        else if (c < 0x20 || c == 0x7f)
-            printf("\\u%04x", c);
-        else
-            putchar(c);
-    }
-    putchar('"');
-}
-
 void answers_print(const i2v_model *m, int json, const char *query, size_t query_len,
                    const i2v_neighbor *answers, uint32_t n)
 {
@@ -132,9 +117,9 @@ void answers_print(const i2v_model *m, int json, const char *query, size_t query
         const char *item = i2v_model_item(m, answers[r].id, &len);
         if (json) {
             fputs("{\"query\":", stdout);
-            print_json_string(query, query_len);
+            cli_json_string(stdout, query, query_len);
             printf(",\"rank\":%u,\"item\":", r + 1);
-            print_json_string(item, len);
+            cli_json_string(stdout, item, len);
             printf(",\"score\":%.6f}\n", (double)answers[r].score);
         } else {
             fwrite(query, 1, query_len, stdout);

@@ -88,6 +88,11 @@ int cli_exit_status(void);
 /* Prints a command's --help text; returns cli_exit_status(). */
 int cli_print_help(const char *text);
 
+/* Writes len bytes of text as a JSON string: quotes, backslashes and
+ * control characters escaped, and each byte that is not part of valid
+ * UTF-8 replaced by U+FFFD, so the output is always valid JSON. */
+void cli_json_string(FILE *out, const char *text, size_t len);
+
 /* Number of online CPUs (at least 1). */
 uint32_t cli_online_cpus(void);
 

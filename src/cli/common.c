@@ -357,6 +357,48 @@ int cli_flush_stdout(void)
     return 0;
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
+ * the bytes there are not one (overlong forms, surrogates and values past
+ * U+10FFFF included). */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+               : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f) ||
+        (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+        return 0;
+    return len;
+}
+
+void cli_json_string(FILE *out, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    putc('"', out);
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_sequence(s + i, len - i);
+        if (n == 0) {
+            fputs("\\ufffd", out); /* JSON text must be Unicode */
+            i++;
+        } else if (s[i] == '"' || s[i] == '\\') {
+            fprintf(out, "\\%c", s[i]);
+            i++;
+        } else if (s[i] < 0x20 || s[i] == 0x7f) {
+            fprintf(out, "\\u%04x", s[i]);
+            i++;
+        } else {
+            fwrite(s + i, 1, n, out);
+            i += n;
+        }
+    }
+    putc('"', out);
+}
+
 int cli_exit_status(void)
 {
     return cli_flush_stdout() == 0 ? EXIT_OK : EXIT_RUNTIME;

@@ -148,16 +148,7 @@ void eval_print_table(const eval_results *r, FILE *out)
 
 static void json_string(FILE *out, const char *s)
 {
-    putc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            putc(*p, out);
-    }
-    putc('"', out);
+    cli_json_string(out, s, strlen(s));
 }
 
 static void json_number(FILE *out, double v)

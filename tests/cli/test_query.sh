@@ -267,3 +267,17 @@ if [ "$rc" -eq 0 ] && "$I2V" similar -m "$T/m.bin" -k 10 item_1 | cmp -s - "$T/o
 else
     fail "a model saved by gensim answers the same" "exit $rc: $(head -c 300 "$T/err")"
 fi
+
+# --json stays valid JSON (valid UTF-8) whatever bytes the item names hold.
+printf 'a\377b q"x c\nc a\377b q"x\n' >"$T/bytes.txt"
+"$I2V" train -q -i "$T/bytes.txt" -o "$T/bytes.i2v" --min-count 1 --dim 4 --epochs 1
+run "$I2V" similar -m "$T/bytes.i2v" --json -k 2 c
+if [ $rc -eq 0 ] && /usr/bin/python3 -c '
+import sys, json
+for line in sys.stdin.buffer.read().decode("utf-8").splitlines():
+    json.loads(line)
+' <"$T/out" 2>/dev/null; then
+    pass similar_json_is_valid_utf8_for_any_item_bytes
+else
+    fail similar_json_is_valid_utf8_for_any_item_bytes "exit $rc: $(cat "$T/out" "$T/err")"
+fi
