@@ -86,8 +86,11 @@ static i2v_status spool_text(FILE *in, const char *name, i2v_vocab *vocab, id_wr
         uint32_t id;
         seq_event ev = seq_reader_next(&r, &item, &len, err);
         if (ev == SEQ_ITEM) {
-            if ((st = i2v_vocab_add(vocab, item, len, 1, &id, err)) != I2V_OK ||
-                (st = writer_put(w, id, err)) != I2V_OK)
+            if ((st = i2v_vocab_add(vocab, item, len, 1, &id, err)) != I2V_OK) {
+                i2v_fail_context(err, "%s: line %llu", name, (unsigned long long)r.line);
+                break;
+            }
+            if ((st = writer_put(w, id, err)) != I2V_OK)
                 break;
         } else if (ev == SEQ_EOL) {
             if ((st = writer_put(w, CORPUS_END_OF_SEQUENCE, err)) != I2V_OK)

@@ -55,3 +55,18 @@ i2v_status i2v_fail_nomem(i2v_error *err, const char *what)
 {
     return i2v_fail(err, I2V_ERR_NOMEM, "out of memory while %s", what);
 }
+
+i2v_status i2v_fail_context(i2v_error *err, const char *fmt, ...)
+{
+    if (!err)
+        return I2V_ERR_IO; /* callers only add context to a failure */
+    char was[sizeof err->message];
+    memcpy(was, err->message, sizeof was);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+    if (n >= 0 && (size_t)n < sizeof err->message)
+        snprintf(err->message + n, sizeof err->message - (size_t)n, ": %s", was);
+    return err->code;
+}

@@ -17,6 +17,11 @@ i2v_status i2v_fail(i2v_error *err, i2v_status code, const char *fmt, ...) I2V_P
 /* The same for a failed system call: appends ": strerror(errno)". */
 i2v_status i2v_fail_errno(i2v_error *err, int errnum, const char *fmt, ...) I2V_PRINTF(3, 4);
 
+/* Puts "context: " before the message already in err (when not NULL) and
+ * returns its code: for errors met deep inside, named where the caller
+ * knows the file and line. */
+i2v_status i2v_fail_context(i2v_error *err, const char *fmt, ...) I2V_PRINTF(2, 3);
+
 /* Out of memory while doing `what`. */
 i2v_status i2v_fail_nomem(i2v_error *err, const char *what);
 

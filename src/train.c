@@ -208,8 +208,9 @@ i2v_status i2v_trainer_resume(i2v_trainer *t, const i2v_model *base, i2v_error *
     if (t->corpus_read || t->base)
         return i2v_fail(err, I2V_ERR_INVALID, "resume must come before reading the corpus");
     if (!base->output)
-        return i2v_fail(err, I2V_ERR_FORMAT, "the model has no output weights (word2vec "
-                        "formats do not keep them): continuing needs a native model");
+        return i2v_fail(err, I2V_ERR_FORMAT, "%s: the model has no output weights (word2vec "
+                        "formats do not keep them): continuing needs a native model",
+                        base->source);
     if (base->dim != t->p.dim)
         return i2v_fail(err, I2V_ERR_INVALID, "--dim %u differs from the model's %u dimensions",
                         t->p.dim, base->dim);

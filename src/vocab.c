@@ -168,8 +168,10 @@ i2v_status i2v_vocab_count_stream(i2v_vocab *v, FILE *in, const char *name, i2v_
         size_t len;
         seq_event ev = seq_reader_next(&r, &item, &len, err);
         if (ev == SEQ_ITEM) {
-            if ((st = i2v_vocab_add(v, item, len, 1, NULL, err)) != I2V_OK)
+            if ((st = i2v_vocab_add(v, item, len, 1, NULL, err)) != I2V_OK) {
+                i2v_fail_context(err, "%s: line %llu", name, (unsigned long long)r.line);
                 break;
+            }
         } else if (ev == SEQ_END) {
             break;
         } else if (ev == SEQ_ERROR) {
