@@ -66,7 +66,14 @@ i2v_status i2v_fail_context(i2v_error *err, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
-    if (n >= 0 && (size_t)n < sizeof err->message)
-        snprintf(err->message + n, sizeof err->message - (size_t)n, ": %s", was);
+    /* Append ": " and the old message, cut to what fits. */
+    size_t at = n < 0 ? 0 : (size_t)n, room = sizeof err->message;
+    const char *tail[2] = {": ", was};
+    for (int i = 0; i < 2 && at + 1 < room; i++) {
+        size_t len = strnlen(tail[i], room - at - 1);
+        memcpy(err->message + at, tail[i], len);
+        at += len;
+    }
+    err->message[at < room ? at : room - 1] = '\0';
     return err->code;
 }

@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "item2vec.h"
+#include "error.h"
 #include "reader.h"
 
 static i2v_vocab *count_text(const char *text, size_t len, uint64_t min_count, uint64_t max_vocab,
@@ -161,6 +162,20 @@ static void many_distinct_items_grow_the_table(void)
     i2v_vocab_free(v);
 }
 
+static void errors_met_deep_inside_get_their_context(void)
+{
+    i2v_error err;
+    i2v_fail(&err, I2V_ERR_LIMIT, "more than %u distinct items", 7u);
+    CHECK(i2v_fail_context(&err, "%s: line %d", "in.txt", 3) == I2V_ERR_LIMIT);
+    CHECK(strcmp(err.message, "in.txt: line 3: more than 7 distinct items") == 0);
+    /* Too long for the buffer: cut, still terminated. */
+    char name[2 * I2V_ERROR_MESSAGE_SIZE];
+    memset(name, 'n', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    CHECK(i2v_fail_context(&err, "%s", name) == I2V_ERR_LIMIT);
+    CHECK(strlen(err.message) == I2V_ERROR_MESSAGE_SIZE - 1);
+}
+
 int main(void)
 {
     RUN(counts_sort_by_frequency_then_bytes);
@@ -171,5 +186,6 @@ int main(void)
     RUN(long_items_are_kept_whole);
     RUN(reader_reports_line_ends_once_per_nonblank_line);
     RUN(many_distinct_items_grow_the_table);
+    RUN(errors_met_deep_inside_get_their_context);
     CHECK_EXIT();
 }
