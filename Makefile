@@ -16,7 +16,7 @@ CPPFLAGS += -Iinclude -Isrc -D_GNU_SOURCE
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) -pthread $(CFLAGS)
 LDLIBS   += -lm -pthread
 
-LIB_SRC  := $(wildcard src/*.c)
+LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC  := $(wildcard src/cli/*.c)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)

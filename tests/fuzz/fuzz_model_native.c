@@ -5,7 +5,7 @@
  * checks behind the checksums with forged counts, offsets, names, index
  * slots and vectors.  Seeds are files the library wrote, in both forms. */
 #include "fuzz_common.h"
-#include "model.h"
+#include "model/model.h"
 
 /* In the header's reserved bytes 120..127, which no reader looks at. */
 #define RESEAL_FLAG_AT 120

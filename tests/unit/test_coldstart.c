@@ -6,10 +6,10 @@
 #include <string.h>
 
 #include "check.h"
-#include "coldstart.h"
+#include "coldstart/coldstart.h"
 #include "item2vec.h"
-#include "model.h"
-#include "rng.h"
+#include "model/model.h"
+#include "util/rng.h"
 
 /* ---- helpers ------------------------------------------------------- */
 

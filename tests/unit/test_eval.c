@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "eval.h"
+#include "eval/eval.h"
 #include "item2vec.h"
 #include "test_eval_fixture.h"
 

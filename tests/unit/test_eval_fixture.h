@@ -9,7 +9,7 @@
 
 #include "check.h"
 #include "item2vec.h"
-#include "model.h"
+#include "model/model.h"
 
 static void *fixture_copy(const void *data, size_t bytes)
 {

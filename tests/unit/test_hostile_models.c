@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "hash.h"
+#include "util/hash.h"
 #include "item2vec.h"
-#include "model.h"
+#include "model/model.h"
 
 static unsigned char *write_bytes(const i2v_model *m, i2v_format format, size_t *len)
 {

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "kernel.h"
-#include "rng.h"
+#include "core/kernel.h"
+#include "util/rng.h"
 
 enum { DIM = 13, N_IN = 3, N_OUT = 4 };
 

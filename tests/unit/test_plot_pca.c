@@ -4,10 +4,10 @@
 #include <string.h>
 
 #include "check.h"
-#include "eval.h"
+#include "eval/eval.h"
 #include "item2vec.h"
-#include "plot.h"
-#include "rng.h"
+#include "plot/plot.h"
+#include "util/rng.h"
 
 /* out = H x for the Householder reflection H = I - 2 v v^T / v.v. */
 static void reflect(const double *v, uint32_t d, const double *x, double *out)

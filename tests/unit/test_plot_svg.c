@@ -4,8 +4,8 @@
 
 #include "check.h"
 #include "item2vec.h"
-#include "plot.h"
-#include "rng.h"
+#include "plot/plot.h"
+#include "util/rng.h"
 #include "test_eval_fixture.h"
 
 /* ---- text ------------------------------------------------------------ */

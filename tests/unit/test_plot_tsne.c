@@ -6,7 +6,7 @@
 #include "check.h"
 #include "item2vec.h"
 #include "planted.h"
-#include "rng.h"
+#include "util/rng.h"
 
 enum { CLUSTERS = 4, PER_CLUSTER = 30, DIM = 10, N = CLUSTERS * PER_CLUSTER };
 

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "dot.h"
+#include "query/dot.h"
 #include "item2vec.h"
 
 static uint64_t rng_state = 42;

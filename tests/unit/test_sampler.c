@@ -3,7 +3,7 @@
 
 #include "check.h"
 #include "item2vec.h"
-#include "rng.h"
+#include "util/rng.h"
 
 enum { DRAWS = 1000000 };
 

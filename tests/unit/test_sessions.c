@@ -3,7 +3,7 @@
 
 #include "check.h"
 #include "item2vec.h"
-#include "rng.h"
+#include "util/rng.h"
 
 typedef struct run_result {
     i2v_status status;

@@ -3,8 +3,8 @@
 #include <string.h>
 
 #include "check.h"
-#include "csv.h"
-#include "sessions.h"
+#include "sessions/csv.h"
+#include "sessions/sessions.h"
 
 /* All records of `text` as "field|field|...;" with "@line" and "!" for a
  * defect, e.g. "a|b@1;c@2!;". */

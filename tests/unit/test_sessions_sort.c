@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "extsort.h"
-#include "rng.h"
+#include "sessions/extsort.h"
+#include "util/rng.h"
 
 #define N_EVENTS 20000
 #define BIG_BUDGET ((uint64_t)64 << 20)

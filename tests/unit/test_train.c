@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "corpus.h"
+#include "core/corpus.h"
 #include "item2vec.h"
-#include "vocab.h"
+#include "core/vocab.h"
 
 /* A corpus of `lines` sequences over a small alphabet of items. */
 static char *make_text(int lines, size_t *len)

@@ -3,8 +3,8 @@
 
 #include "check.h"
 #include "item2vec.h"
-#include "error.h"
-#include "reader.h"
+#include "util/error.h"
+#include "core/reader.h"
 
 static i2v_vocab *count_text(const char *text, size_t len, uint64_t min_count, uint64_t max_vocab,
                              i2v_status *st)

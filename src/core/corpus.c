@@ -1,0 +1,337 @@
+#include "core/corpus.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "core/reader.h"
+#include "core/vocab.h"
+
+enum { SPOOL_BLOCK_IDS = 1 << 16 };
+
+/* A buffered writer of ids to a file descriptor. */
+typedef struct id_writer {
+    int fd;
+    uint32_t buf[SPOOL_BLOCK_IDS];
+    size_t len;
+    uint64_t written;
+} id_writer;
+
+static i2v_status write_all(int fd, const void *data, size_t bytes, i2v_error *err)
+{
+    const char *p = data;
+    while (bytes > 0) {
+        ssize_t n = write(fd, p, bytes);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return i2v_fail_errno(err, errno, "writing the corpus spool (temporary directory)");
+        }
+        p += n;
+        bytes -= (size_t)n;
+    }
+    return I2V_OK;
+}
+
+static i2v_status writer_flush(id_writer *w, i2v_error *err)
+{
+    i2v_status st = write_all(w->fd, w->buf, w->len * sizeof *w->buf, err);
+    w->len = 0;
+    return st;
+}
+
+static i2v_status writer_put(id_writer *w, uint32_t id, i2v_error *err)
+{
+    w->buf[w->len++] = id;
+    w->written++;
+    return w->len == SPOOL_BLOCK_IDS ? writer_flush(w, err) : I2V_OK;
+}
+
+static i2v_status open_spool(const char *tmpdir, int *fd_out, i2v_error *err)
+{
+    if (!tmpdir || !*tmpdir)
+        tmpdir = getenv("TMPDIR");
+    if (!tmpdir || !*tmpdir)
+        tmpdir = "/tmp";
+    size_t n = strlen(tmpdir) + 32;
+    char *path = malloc(n);
+    if (!path)
+        return i2v_fail_nomem(err, "naming the corpus spool");
+    snprintf(path, n, "%s/item2vec-spool-XXXXXX", tmpdir);
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        i2v_status st = i2v_fail_errno(err, errno, "%s: cannot create the corpus spool", tmpdir);
+        free(path);
+        return st;
+    }
+    unlink(path); /* gone from the directory at once: nothing to clean up */
+    free(path);
+    *fd_out = fd;
+    return I2V_OK;
+}
+
+/* Pass 1: text -> provisional ids (order of first appearance). */
+static i2v_status spool_text(FILE *in, const char *name, i2v_vocab *vocab, id_writer *w,
+                             i2v_error *err)
+{
+    seq_reader r;
+    i2v_status st = seq_reader_init(&r, in, name, err);
+    if (st != I2V_OK)
+        return st;
+    for (;;) {
+        const char *item;
+        size_t len;
+        uint32_t id;
+        seq_event ev = seq_reader_next(&r, &item, &len, err);
+        if (ev == SEQ_ITEM) {
+            if ((st = i2v_vocab_add(vocab, item, len, 1, &id, err)) != I2V_OK) {
+                i2v_fail_context(err, "%s: line %llu", name, (unsigned long long)r.line);
+                break;
+            }
+            if ((st = writer_put(w, id, err)) != I2V_OK)
+                break;
+        } else if (ev == SEQ_EOL) {
+            if ((st = writer_put(w, CORPUS_END_OF_SEQUENCE, err)) != I2V_OK)
+                break;
+        } else {
+            if (ev == SEQ_ERROR)
+                st = err ? err->code : I2V_ERR_IO;
+            break;
+        }
+    }
+    seq_reader_free(&r);
+    if (st == I2V_OK)
+        st = writer_flush(w, err);
+    return st;
+}
+
+static i2v_status read_ids(int fd, uint64_t entry, uint32_t *buf, size_t want, size_t *got,
+                           i2v_error *err)
+{
+    size_t bytes = want * sizeof *buf, done = 0;
+    off_t offset = (off_t)(entry * sizeof *buf);
+    while (done < bytes) {
+        ssize_t n = pread(fd, (char *)buf + done, bytes - done, offset + (off_t)done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return i2v_fail_errno(err, errno, "reading the corpus spool");
+        }
+        if (n == 0)
+            break;
+        done += (size_t)n;
+    }
+    *got = done / sizeof *buf;
+    return I2V_OK;
+}
+
+/* Pass 2: provisional ids -> final ids, dropping items not kept and the
+ * sequences left empty. */
+static i2v_status remap_spool(int from, uint64_t entries, const uint32_t *remap, id_writer *w,
+                              corpus *c, i2v_error *err)
+{
+    uint32_t *block = malloc(SPOOL_BLOCK_IDS * sizeof *block);
+    if (!block)
+        return i2v_fail_nomem(err, "rewriting the corpus spool");
+    i2v_status st = I2V_OK;
+    uint64_t at = 0;
+    size_t in_sequence = 0;
+    while (at < entries && st == I2V_OK) {
+        size_t got;
+        st = read_ids(from, at, block, SPOOL_BLOCK_IDS, &got, err);
+        if (st == I2V_OK && got == 0)
+            st = i2v_fail(err, I2V_ERR_IO, "the corpus spool is shorter than written");
+        for (size_t i = 0; i < got && st == I2V_OK; i++) {
+            uint32_t id = block[i];
+            if (id == CORPUS_END_OF_SEQUENCE) {
+                if (in_sequence) {
+                    st = writer_put(w, CORPUS_END_OF_SEQUENCE, err);
+                    c->sequences++;
+                }
+                in_sequence = 0;
+            } else if (remap[id] != I2V_DROPPED) {
+                st = writer_put(w, remap[id], err);
+                c->items++;
+                in_sequence++;
+            }
+        }
+        at += got;
+    }
+    free(block);
+    if (st == I2V_OK)
+        st = writer_flush(w, err);
+    c->entries = w->written;
+    return st;
+}
+
+i2v_status corpus_build(FILE *in, const char *name, const char *tmpdir, i2v_vocab *vocab,
+                        uint64_t min_count, uint64_t max_vocab, uint32_t keep_first,
+                        const uint64_t *base_counts, corpus *out, i2v_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->fd = -1;
+    id_writer *w = malloc(sizeof *w);
+    if (!w)
+        return i2v_fail_nomem(err, "spooling the corpus");
+    int first = -1;
+    uint32_t *remap = NULL;
+    i2v_status st = open_spool(tmpdir, &first, err);
+    if (st == I2V_OK) {
+        *w = (id_writer){.fd = first};
+        st = spool_text(in, name, vocab, w, err);
+    }
+    uint64_t entries = w->written;
+    if (st == I2V_OK && i2v_vocab_total(vocab) == 0)
+        st = i2v_fail(err, I2V_ERR_EMPTY, "%s: no items (the input is empty or blank)", name);
+    for (uint32_t i = 0; st == I2V_OK && base_counts && i < keep_first; i++) {
+        vocab->count[i] += base_counts[i];
+        vocab->total += base_counts[i];
+    }
+    if (st == I2V_OK) {
+        st = vocab_finalize_keeping(vocab, min_count, max_vocab, keep_first, &remap, err);
+        if (st == I2V_ERR_EMPTY)
+            i2v_fail(err, st, "%s: no item occurs at least %llu times (lower --min-count)", name,
+                     (unsigned long long)min_count);
+    }
+    if (st == I2V_OK)
+        st = open_spool(tmpdir, &out->fd, err);
+    if (st == I2V_OK) {
+        *w = (id_writer){.fd = out->fd};
+        st = remap_spool(first, entries, remap, w, out, err);
+    }
+    free(remap);
+    free(w);
+    if (first >= 0)
+        close(first);
+    if (st != I2V_OK)
+        corpus_close(out);
+    return st;
+}
+
+void corpus_close(corpus *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+}
+
+/* Loads the next block; returns the number of ids now buffered. */
+static int cursor_fill(corpus_cursor *cur, i2v_error *err)
+{
+    size_t want = SPOOL_BLOCK_IDS;
+    if (cur->next >= cur->c->entries)
+        return 0;
+    if (cur->c->entries - cur->next < want)
+        want = (size_t)(cur->c->entries - cur->next);
+    size_t got;
+    if (read_ids(cur->c->fd, cur->next, cur->buf, want, &got, err) != I2V_OK)
+        return -1;
+    if (got == 0) {
+        i2v_fail(err, I2V_ERR_IO, "the corpus spool is shorter than written");
+        return -1;
+    }
+    cur->at_entry = cur->next;
+    cur->next += got;
+    cur->len = got;
+    cur->at = 0;
+    return 1;
+}
+
+i2v_status corpus_cursor_open(corpus_cursor *cur, const corpus *c, uint32_t part,
+                              uint32_t parts, i2v_error *err)
+{
+    memset(cur, 0, sizeof *cur);
+    cur->c = c;
+    cur->buf = malloc(SPOOL_BLOCK_IDS * sizeof *cur->buf);
+    if (!cur->buf)
+        return i2v_fail_nomem(err, "reading the corpus spool");
+    uint64_t begin = c->entries / parts * part + (c->entries % parts) * part / parts;
+    cur->end = c->entries / parts * (part + 1) + (c->entries % parts) * (part + 1) / parts;
+    if (part + 1 == parts)
+        cur->end = c->entries;
+    /* A share starts at the first sequence starting at or after `begin`:
+     * read from begin - 1 and skip through the first end marker. */
+    cur->next = begin;
+    if (begin > 0) {
+        cur->next = begin - 1;
+        for (;;) {
+            int r = cursor_fill(cur, err);
+            if (r < 0)
+                return err ? err->code : I2V_ERR_IO;
+            if (r == 0)
+                break;
+            while (cur->at < cur->len && cur->buf[cur->at] != CORPUS_END_OF_SEQUENCE)
+                cur->at++;
+            if (cur->at < cur->len) {
+                cur->at++;
+                break;
+            }
+        }
+    }
+    return I2V_OK;
+}
+
+void corpus_cursor_close(corpus_cursor *cur)
+{
+    free(cur->buf);
+    cur->buf = NULL;
+}
+
+int corpus_cursor_next(corpus_cursor *cur, uint32_t **ids, size_t *n, uint32_t **seq_buf,
+                       size_t *seq_cap, i2v_error *err)
+{
+    if (cur->at == cur->len) {
+        int r = cursor_fill(cur, err);
+        if (r <= 0)
+            return r;
+    }
+    if (cur->at_entry + cur->at >= cur->end)
+        return 0;
+    /* Fast path: the whole sequence is in the buffer. */
+    size_t start = cur->at, i = start;
+    while (i < cur->len && cur->buf[i] != CORPUS_END_OF_SEQUENCE)
+        i++;
+    if (i < cur->len) {
+        *ids = cur->buf + start;
+        *n = i - start;
+        cur->at = i + 1;
+        return 1;
+    }
+    /* The sequence crosses blocks: gather it into seq_buf. */
+    size_t len = 0;
+    for (;;) {
+        size_t chunk = i - start;
+        if (len + chunk > *seq_cap) {
+            size_t cap = *seq_cap ? *seq_cap : 1024;
+            while (cap < len + chunk)
+                cap *= 2;
+            uint32_t *bigger = realloc(*seq_buf, cap * sizeof *bigger);
+            if (!bigger) {
+                i2v_fail_nomem(err, "holding a long sequence");
+                return -1;
+            }
+            *seq_buf = bigger;
+            *seq_cap = cap;
+        }
+        memcpy(*seq_buf + len, cur->buf + start, chunk * sizeof *cur->buf);
+        len += chunk;
+        cur->at = i;
+        if (i < cur->len) {
+            cur->at++; /* past the end marker */
+            break;
+        }
+        int r = cursor_fill(cur, err);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break; /* the spool always ends with a marker; be lenient anyway */
+        start = i = 0;
+        while (i < cur->len && cur->buf[i] != CORPUS_END_OF_SEQUENCE)
+            i++;
+    }
+    *ids = *seq_buf;
+    *n = len;
+    return 1;
+}

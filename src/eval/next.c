@@ -1,0 +1,362 @@
+/* Next-item evaluation, leave-last-out: does the model rank the item that
+ * really came next near the top, and better than popularity and simple
+ * item-to-next-item counts?  Every method ranks every candidate, so the
+ * reciprocal rank is exact, not cut at k. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/error.h"
+#include "eval/eval.h"
+#include "eval/next.h"
+#include "model/model.h"
+
+#define NO_ID UINT32_MAX
+
+void i2v_next_options_default(i2v_next_options *o)
+{
+    o->k = 10;
+    o->context = 1;
+    o->score = I2V_NEXT_SCORE_AUTO;
+}
+
+const char *i2v_next_score_name(i2v_next_score score)
+{
+    switch (score) {
+    case I2V_NEXT_SCORE_OUTPUT: return "output";
+    case I2V_NEXT_SCORE_COSINE: return "cosine";
+    case I2V_NEXT_SCORE_AUTO: break;
+    }
+    return "auto";
+}
+
+/* Running sums of one method's metrics; a miss adds nothing. */
+typedef struct metric_sum {
+    uint64_t hits;
+    double reciprocal_rank, gain;
+} metric_sum;
+
+/* One evaluation run.  "Seen" marks are stamps: an id is in the current
+ * history when its mark equals the current stamp, so nothing is cleared
+ * between lines. */
+typedef struct next_run {
+    const i2v_model *model;
+    const i2v_baselines *baselines;
+    i2v_next_options opt;
+    int cosine;
+    const float *candidates;  /* rows scored against the query: output or input */
+    float *inverse_norm;      /* cosine: 1 / |input row|, 0 for a zero row */
+    float *query;             /* dim floats */
+    uint32_t *model_seen;     /* per model id */
+    uint32_t *train_seen;     /* per training id */
+    uint32_t stamp;
+    uint32_t *model_ids;      /* model id of each history item, or NO_ID */
+    uint32_t *train_history;  /* distinct training ids of the history */
+    size_t n_train_history, ids_cap;
+    metric_sum model_sum, popular_sum, transition_sum;
+} next_run;
+
+static void add_rank(metric_sum *s, uint64_t rank, uint32_t k)
+{
+    if (rank == 0) /* the method cannot rank the target */
+        return;
+    s->reciprocal_rank += 1.0 / (double)rank;
+    if (rank <= k) {
+        s->hits++;
+        s->gain += 1.0 / log2((double)rank + 1.0);
+    }
+}
+
+static i2v_rank_metrics finish(const metric_sum *s, uint64_t lines)
+{
+    i2v_rank_metrics m = {s->hits, 0, 0, 0};
+    if (lines > 0) {
+        m.hit_rate = (double)s->hits / (double)lines;
+        m.mrr = s->reciprocal_rank / (double)lines;
+        m.ndcg = s->gain / (double)lines;
+    }
+    return m;
+}
+
+/* ---- the model --------------------------------------------------------- */
+
+static float candidate_score(const next_run *s, uint32_t c)
+{
+    uint32_t dim = s->model->dim;
+    float dot = eval_dot(s->query, s->candidates + (size_t)c * dim, dim);
+    return s->cosine ? dot * s->inverse_norm[c] : dot;
+}
+
+/* Mean of the query items' vectors: raw input vectors for the model's own
+ * prediction (its training objective is input . output), unit vectors for
+ * cosine (gensim's most_similar).  Returns how many items were used. */
+static size_t build_query(next_run *s, size_t n_history)
+{
+    const i2v_model *m = s->model;
+    uint32_t context = s->opt.context;
+    size_t start = context == 0 || context >= n_history ? 0 : n_history - context, used = 0;
+    memset(s->query, 0, m->dim * sizeof *s->query);
+    for (size_t i = start; i < n_history; i++) {
+        uint32_t id = s->model_ids[i];
+        if (id == NO_ID)
+            continue;
+        double norm = s->cosine ? eval_input_norm(m, id) : 1.0;
+        if (norm == 0)
+            continue;
+        const float *v = m->input + (size_t)id * m->dim;
+        for (uint32_t j = 0; j < m->dim; j++)
+            s->query[j] += (float)(v[j] / norm);
+        used++;
+    }
+    for (uint32_t j = 0; used > 0 && j < m->dim; j++)
+        s->query[j] /= (float)used;
+    return used;
+}
+
+/* 1-based rank of the target among candidates not in the history; equal
+ * scores put the lower id first. */
+static uint64_t model_rank(const next_run *s, uint32_t target)
+{
+    float target_score = candidate_score(s, target);
+    uint64_t better = 0;
+    for (uint32_t c = 0; c < s->model->size; c++) {
+        if (c == target || s->model_seen[c] == s->stamp)
+            continue;
+        float score = candidate_score(s, c);
+        better += score > target_score || (score == target_score && c < target);
+    }
+    return better + 1;
+}
+
+/* ---- the baselines ----------------------------------------------------- */
+
+/* Training ids are popularity ranks: every lower id not in the history is
+ * more popular than the target. */
+static uint64_t popular_rank(const next_run *s, uint32_t target)
+{
+    uint64_t better = target;
+    for (size_t i = 0; i < s->n_train_history; i++)
+        better -= s->train_history[i] < target;
+    return better + 1;
+}
+
+/* Candidates ordered by how often they followed `last` (more first), then
+ * by popularity.  Items that never followed `last` all have count 0, so
+ * among them the order is the popularity order. */
+static uint64_t transition_rank(const next_run *s, int64_t last, uint32_t target)
+{
+    const i2v_baselines *b = s->baselines;
+    uint64_t begin = last >= 0 ? b->row_start[last] : 0;
+    uint64_t end = last >= 0 ? b->row_start[last + 1] : 0;
+    uint32_t target_count = last >= 0 ? baselines_successor_count(b, (uint32_t)last, target) : 0;
+    uint64_t better = 0;
+    for (uint64_t j = begin; j < end; j++) {
+        uint32_t item = b->next_item[j], count = b->next_count[j];
+        if (item == target || s->train_seen[item] == s->stamp)
+            continue;
+        better += count > target_count || (count == target_count && item < target);
+    }
+    if (target_count > 0)
+        return better + 1;
+    /* The target never followed `last`: add the more popular items that
+     * never did either, i.e. lower ids neither in the history nor in the
+     * row (the row's items were counted above). */
+    uint64_t lower_taken = 0;
+    for (size_t i = 0; i < s->n_train_history; i++)
+        lower_taken += s->train_history[i] < target;
+    for (uint64_t j = begin; j < end; j++)
+        lower_taken += b->next_item[j] < target && s->train_seen[b->next_item[j]] != s->stamp;
+    return better + target - lower_taken + 1;
+}
+
+/* ---- one line ---------------------------------------------------------- */
+
+static i2v_status reserve_ids(next_run *s, size_t n, i2v_error *err)
+{
+    if (n <= s->ids_cap)
+        return I2V_OK;
+    size_t cap = s->ids_cap * 2 > n ? s->ids_cap * 2 : n;
+    uint32_t *model_ids = realloc(s->model_ids, cap * sizeof *model_ids);
+    if (model_ids)
+        s->model_ids = model_ids;
+    uint32_t *train_history = realloc(s->train_history, cap * sizeof *train_history);
+    if (train_history)
+        s->train_history = train_history;
+    if (!model_ids || !train_history)
+        return i2v_fail_nomem(err, "reading a long test sequence");
+    s->ids_cap = cap;
+    return I2V_OK;
+}
+
+/* A new stamp for a new line; on wrap-around every mark is cleared so an
+ * old mark can never equal a new stamp. */
+static void next_stamp(next_run *s)
+{
+    if (++s->stamp != 0)
+        return;
+    memset(s->model_seen, 0, s->model->size * sizeof *s->model_seen);
+    if (s->baselines)
+        memset(s->train_seen, 0, i2v_baselines_items(s->baselines) * sizeof *s->train_seen);
+    s->stamp = 1;
+}
+
+/* Looks up and marks the history items; returns whether the target is
+ * among them. */
+static int mark_history(next_run *s, const eval_reader *r, size_t n_history)
+{
+    size_t target_len;
+    const char *target = eval_field(r, n_history, &target_len);
+    int repeated = 0;
+    s->n_train_history = 0;
+    for (size_t i = 0; i < n_history; i++) {
+        size_t len;
+        const char *item = eval_field(r, i, &len);
+        repeated |= len == target_len && memcmp(item, target, len) == 0;
+        int64_t id = i2v_model_find(s->model, item, len);
+        s->model_ids[i] = id >= 0 ? (uint32_t)id : NO_ID;
+        if (id >= 0)
+            s->model_seen[id] = s->stamp;
+        int64_t tid = s->baselines ? i2v_vocab_find(s->baselines->vocab, item, len) : -1;
+        if (tid >= 0 && s->train_seen[tid] != s->stamp) {
+            s->train_seen[tid] = s->stamp;
+            s->train_history[s->n_train_history++] = (uint32_t)tid;
+        }
+    }
+    return repeated;
+}
+
+static void rank_baselines(next_run *s, const eval_reader *r, size_t n_history, int repeated)
+{
+    size_t len;
+    const char *item = eval_field(r, n_history, &len);
+    int64_t target = i2v_vocab_find(s->baselines->vocab, item, len);
+    item = eval_field(r, n_history - 1, &len);
+    int64_t last = i2v_vocab_find(s->baselines->vocab, item, len);
+    int rankable = !repeated && target >= 0;
+    uint32_t k = s->opt.k;
+    add_rank(&s->popular_sum, rankable ? popular_rank(s, (uint32_t)target) : 0, k);
+    add_rank(&s->transition_sum, rankable ? transition_rank(s, last, (uint32_t)target) : 0, k);
+}
+
+static i2v_status evaluate_line(next_run *s, const eval_reader *r, i2v_next_eval *out,
+                                i2v_error *err)
+{
+    if (r->n_fields < 2) {
+        eval_note_malformed(&out->malformed, r->line);
+        return I2V_OK;
+    }
+    size_t n_history = r->n_fields - 1;
+    i2v_status st = reserve_ids(s, n_history, err);
+    if (st != I2V_OK)
+        return st;
+    out->lines++;
+    next_stamp(s);
+    int repeated = mark_history(s, r, n_history);
+    out->target_in_history += repeated;
+
+    size_t len;
+    const char *item = eval_field(r, n_history, &len);
+    int64_t target = i2v_model_find(s->model, item, len);
+    size_t context = build_query(s, n_history);
+    out->target_unknown += target < 0;
+    out->context_unknown += context == 0;
+    int rankable = !repeated && target >= 0 && context > 0;
+    add_rank(&s->model_sum, rankable ? model_rank(s, (uint32_t)target) : 0, s->opt.k);
+    if (s->baselines)
+        rank_baselines(s, r, n_history, repeated);
+    return I2V_OK;
+}
+
+/* ---- the run ----------------------------------------------------------- */
+
+static i2v_status choose_score(const i2v_model *m, i2v_next_score asked, i2v_next_score *used,
+                               i2v_error *err)
+{
+    *used = asked;
+    if (asked == I2V_NEXT_SCORE_AUTO)
+        *used = m->output ? I2V_NEXT_SCORE_OUTPUT : I2V_NEXT_SCORE_COSINE;
+    if (*used == I2V_NEXT_SCORE_OUTPUT && !m->output)
+        return i2v_fail(err, I2V_ERR_INVALID,
+                        "output scoring needs the model's output vectors, which this model "
+                        "does not have (word2vec files keep input vectors only); use cosine");
+    return I2V_OK;
+}
+
+static i2v_status run_init(next_run *s, const i2v_model *m, const i2v_baselines *b,
+                           const i2v_next_options *o, i2v_next_score score, i2v_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->model = m;
+    s->baselines = b;
+    s->opt = *o;
+    s->cosine = score == I2V_NEXT_SCORE_COSINE;
+    s->candidates = s->cosine ? m->input : m->output;
+    size_t items = m->size ? m->size : 1;
+    s->query = malloc(m->dim * sizeof *s->query);
+    s->model_seen = calloc(items, sizeof *s->model_seen);
+    s->train_seen = b ? calloc(i2v_baselines_items(b) + 1, sizeof *s->train_seen) : NULL;
+    s->inverse_norm = s->cosine ? malloc(items * sizeof *s->inverse_norm) : NULL;
+    if (!s->query || !s->model_seen || (b && !s->train_seen) || (s->cosine && !s->inverse_norm))
+        return i2v_fail_nomem(err, "preparing the next-item evaluation");
+    for (uint32_t i = 0; s->cosine && i < m->size; i++) {
+        double norm = eval_input_norm(m, i);
+        s->inverse_norm[i] = norm > 0 ? (float)(1.0 / norm) : 0.0f;
+    }
+    return reserve_ids(s, 64, err);
+}
+
+static void run_free(next_run *s)
+{
+    free(s->query);
+    free(s->model_seen);
+    free(s->train_seen);
+    free(s->inverse_norm);
+    free(s->model_ids);
+    free(s->train_history);
+}
+
+static i2v_status read_lines(next_run *s, FILE *in, const char *name, i2v_next_eval *out,
+                             i2v_error *err)
+{
+    eval_reader r;
+    i2v_status st = eval_reader_init(&r, in, name, err);
+    if (st != I2V_OK)
+        return st;
+    int more;
+    while (st == I2V_OK && (more = eval_reader_next(&r, err)) > 0)
+        st = evaluate_line(s, &r, out, err);
+    if (st == I2V_OK && more < 0)
+        st = err->code;
+    eval_reader_free(&r);
+    return st;
+}
+
+i2v_status i2v_eval_next_item(const i2v_model *model, const i2v_baselines *baselines, FILE *in,
+                              const char *name, const i2v_next_options *options,
+                              i2v_next_eval *out, i2v_error *err)
+{
+    i2v_error scratch; /* the reader reports its failures through err */
+    if (!err)
+        err = &scratch;
+    memset(out, 0, sizeof *out);
+    if (options->k == 0)
+        return i2v_fail(err, I2V_ERR_INVALID, "k must be at least 1");
+    i2v_status st = choose_score(model, options->score, &out->score, err);
+    if (st != I2V_OK)
+        return st;
+    next_run s;
+    st = run_init(&s, model, baselines, options, out->score, err);
+    if (st == I2V_OK)
+        st = read_lines(&s, in, name, out, err);
+    if (st == I2V_OK && out->lines == 0)
+        st = i2v_fail(err, I2V_ERR_EMPTY, "%s: no test sequence of two or more items%s", name,
+                      out->malformed.count ? " (every line has a single item)" : "");
+    out->model = finish(&s.model_sum, out->lines);
+    out->has_baselines = baselines != NULL;
+    if (baselines) {
+        out->popular = finish(&s.popular_sum, out->lines);
+        out->transition = finish(&s.transition_sum, out->lines);
+    }
+    run_free(&s);
+    return st;
+}

@@ -1,0 +1,649 @@
+/* Hogwild skip-gram with negative sampling.
+ *
+ * Threads share the two weight matrices without locks (Recht et al.'s
+ * Hogwild: sparse updates rarely collide, and a collision costs a little
+ * noise, not correctness).  Each epoch starts one thread per share of the
+ * spooled corpus and joins them all, so every epoch trains every sequence
+ * exactly once: the end-of-file flag bug that silently makes word2vec.c
+ * train one epoch only cannot happen here, and the items each epoch read
+ * are counted so tests can check it.  The learning rate decays linearly
+ * with the items read by all threads over all epochs. */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/corpus.h"
+#include "util/error.h"
+#include "core/kernel.h"
+#include "model/model.h"
+#include "util/rng.h"
+#include "core/vocab.h"
+
+/* Threads publish their counters this often (items read). */
+enum { PUBLISH_EVERY_ITEMS = 10000 };
+/* The monitor wakes up this often to report progress, in milliseconds. */
+enum { REPORT_EVERY_MS = 100 };
+enum { CACHE_LINE = 64 };
+
+/* What a worker publishes; one cache line each, so no false sharing. */
+typedef struct worker_stats {
+    _Alignas(CACHE_LINE) _Atomic uint64_t items;  /* read, this epoch */
+    _Atomic uint64_t pairs;                       /* trained, all epochs */
+    _Atomic uint64_t loss_pairs;                  /* of which loss-sampled */
+    _Atomic double loss;                          /* their summed loss */
+} worker_stats;
+
+struct i2v_trainer {
+    i2v_train_params p;
+    char *tmpdir;
+    i2v_vocab *vocab;
+    const i2v_model *base;      /* continuing from this model until the corpus is read */
+    corpus corpus;
+    int corpus_read;            /* i2v_trainer_read_corpus was called */
+    int have_corpus;            /* ... and succeeded */
+    i2v_sampler *sampler;
+    uint32_t *keep_threshold;   /* keep an occurrence if rng32 < this; 2^32-1 = always */
+    float *input, *output;      /* V x dim each */
+    const sgns_kernel *kernel;
+
+    _Atomic int cancel;
+    _Atomic int diverged;
+    _Atomic uint64_t items_done; /* read by all threads over all epochs */
+    uint64_t items_planned;      /* epochs x corpus items */
+    uint64_t *epoch_items;       /* per epoch */
+    worker_stats *stats;         /* per thread */
+    uint64_t pairs;
+
+    /* Workers of the running epoch tell the monitor when they finish. */
+    pthread_mutex_t lock;
+    pthread_cond_t finished;
+    uint32_t running;
+};
+
+typedef struct worker {
+    i2v_trainer *t;
+    uint32_t index;
+    uint32_t epoch;
+    i2v_status status;
+    i2v_error err;
+} worker;
+
+void i2v_train_params_default(i2v_train_params *p)
+{
+    *p = (i2v_train_params){
+        .dim = 100, .window = 5, .negative = 5, .epochs = 5, .threads = 1,
+        .min_count = 5, .max_vocab = 0, .alpha = 0.025, .min_alpha = 0.0001,
+        .sample = 1e-3, .ns_exponent = 0.75, .seed = 1,
+    };
+}
+
+i2v_status i2v_train_params_check(const i2v_train_params *p, i2v_error *err)
+{
+    if (p->dim < 1 || p->dim > I2V_MAX_DIM)
+        return i2v_fail(err, I2V_ERR_INVALID, "--dim must be between 1 and %u", I2V_MAX_DIM);
+    if (p->window > I2V_MAX_WINDOW)
+        return i2v_fail(err, I2V_ERR_INVALID, "--window must be between 0 and %u", I2V_MAX_WINDOW);
+    if (p->negative < 1 || p->negative > I2V_MAX_NEGATIVE)
+        return i2v_fail(err, I2V_ERR_INVALID, "--negative must be between 1 and %u",
+                        I2V_MAX_NEGATIVE);
+    if (p->epochs < 1 || p->epochs > I2V_MAX_EPOCHS)
+        return i2v_fail(err, I2V_ERR_INVALID, "--epochs must be between 1 and %u", I2V_MAX_EPOCHS);
+    if (p->threads < 1 || p->threads > I2V_MAX_THREADS)
+        return i2v_fail(err, I2V_ERR_INVALID, "--threads must be between 1 and %u",
+                        I2V_MAX_THREADS);
+    if (!(p->alpha > 0) || !isfinite(p->alpha))
+        return i2v_fail(err, I2V_ERR_INVALID, "--alpha must be a positive number");
+    if (!(p->min_alpha >= 0) || p->min_alpha > p->alpha)
+        return i2v_fail(err, I2V_ERR_INVALID, "--min-alpha must be between 0 and --alpha");
+    if (!(p->sample >= 0) || !isfinite(p->sample))
+        return i2v_fail(err, I2V_ERR_INVALID, "--sample must be a number >= 0");
+    if (!isfinite(p->ns_exponent))
+        return i2v_fail(err, I2V_ERR_INVALID, "--ns-exponent must be a finite number");
+    return I2V_OK;
+}
+
+i2v_status i2v_trainer_create(const i2v_train_params *p, const char *tmpdir, i2v_trainer **out,
+                              i2v_error *err)
+{
+    *out = NULL;
+    i2v_status st = i2v_train_params_check(p, err);
+    if (st != I2V_OK)
+        return st;
+    i2v_trainer *t = calloc(1, sizeof *t);
+    if (!t)
+        return i2v_fail_nomem(err, "creating a trainer");
+    t->p = *p;
+    t->corpus.fd = -1;
+    t->kernel = sgns_kernel_best();
+    pthread_mutex_init(&t->lock, NULL);
+    pthread_cond_init(&t->finished, NULL);
+    if (tmpdir && !(t->tmpdir = strdup(tmpdir))) {
+        i2v_trainer_free(t);
+        return i2v_fail_nomem(err, "creating a trainer");
+    }
+    if ((st = i2v_vocab_create(&t->vocab, err)) != I2V_OK) {
+        i2v_trainer_free(t);
+        return st;
+    }
+    *out = t;
+    return I2V_OK;
+}
+
+void i2v_trainer_free(i2v_trainer *t)
+{
+    if (!t)
+        return;
+    corpus_close(&t->corpus);
+    i2v_vocab_free(t->vocab);
+    i2v_sampler_free(t->sampler);
+    free(t->keep_threshold);
+    free(t->input);
+    free(t->output);
+    free(t->epoch_items);
+    free(t->stats);
+    free(t->tmpdir);
+    pthread_mutex_destroy(&t->lock);
+    pthread_cond_destroy(&t->finished);
+    free(t);
+}
+
+const i2v_vocab *i2v_trainer_vocab(const i2v_trainer *t)
+{
+    return t->have_corpus ? t->vocab : NULL;
+}
+
+uint64_t i2v_trainer_corpus_items(const i2v_trainer *t) { return t->corpus.items; }
+uint64_t i2v_trainer_corpus_sequences(const i2v_trainer *t) { return t->corpus.sequences; }
+uint64_t i2v_trainer_pairs(const i2v_trainer *t) { return t->pairs; }
+
+uint64_t i2v_trainer_epoch_items(const i2v_trainer *t, uint32_t epoch)
+{
+    return (t->epoch_items && epoch < t->p.epochs) ? t->epoch_items[epoch] : 0;
+}
+
+void i2v_trainer_cancel(i2v_trainer *t) { atomic_store(&t->cancel, 1); }
+
+static float *alloc_matrix(uint32_t rows, uint32_t dim)
+{
+    size_t bytes = (size_t)rows * dim * sizeof(float);
+    bytes = (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
+    return aligned_alloc(CACHE_LINE, bytes ? bytes : CACHE_LINE);
+}
+
+/* Input rows uniform in [-1/dim, 1/dim) as gensim does (wider than
+ * word2vec.c's [-0.5/dim, 0.5/dim): better on short item training);
+ * output rows zero. */
+static void init_weights(i2v_trainer *t, uint32_t n)
+{
+    i2v_rng rng = i2v_rng_seeded(t->p.seed, 0x1417);
+    size_t total = (size_t)n * t->p.dim;
+    float scale = 1.0f / (float)t->p.dim;
+    for (size_t i = 0; i < total; i++)
+        t->input[i] = (i2v_rng_float(&rng) * 2.0f - 1.0f) * scale;
+    memset(t->output, 0, total * sizeof *t->output);
+}
+
+/* Training that continues: the base model's items start from their
+ * trained rows (input and output), wherever the merged counts sorted them;
+ * new items start as in a fresh run. */
+static void carry_over_base(i2v_trainer *t)
+{
+    const i2v_model *b = t->base;
+    size_t row_bytes = (size_t)t->p.dim * sizeof(float);
+    for (uint32_t i = 0; i < b->size; i++) {
+        int64_t id = i2v_vocab_find(t->vocab, b->names + b->name_offset[i], b->name_length[i]);
+        if (id < 0)
+            continue; /* cannot happen: base items are always kept */
+        memcpy(t->input + (size_t)id * t->p.dim, b->input + (size_t)i * t->p.dim, row_bytes);
+        memcpy(t->output + (size_t)id * t->p.dim, b->output + (size_t)i * t->p.dim, row_bytes);
+    }
+    t->base = NULL; /* no longer needed: the caller may close it */
+}
+
+i2v_status i2v_trainer_resume(i2v_trainer *t, const i2v_model *base, i2v_error *err)
+{
+    if (t->corpus_read || t->base)
+        return i2v_fail(err, I2V_ERR_INVALID, "resume must come before reading the corpus");
+    if (!base->output)
+        return i2v_fail(err, I2V_ERR_FORMAT, "%s: the model has no output weights (word2vec "
+                        "formats do not keep them): continuing needs a native model",
+                        base->source);
+    if (base->dim != t->p.dim)
+        return i2v_fail(err, I2V_ERR_INVALID, "--dim %u differs from the model's %u dimensions",
+                        t->p.dim, base->dim);
+    for (uint32_t i = 0; i < base->size; i++) {
+        uint32_t id;
+        i2v_status st = i2v_vocab_add(t->vocab, base->names + base->name_offset[i],
+                                      base->name_length[i], 0, &id, err);
+        if (st != I2V_OK)
+            return st;
+        if (id != i)
+            return i2v_fail(err, I2V_ERR_FORMAT, "the model lists item '%s' twice",
+                            base->names + base->name_offset[i]);
+    }
+    t->base = base;
+    return I2V_OK;
+}
+
+i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i2v_error *err)
+{
+    if (t->corpus_read)
+        return i2v_fail(err, I2V_ERR_INVALID, "the trainer already read a corpus");
+    t->corpus_read = 1;
+    uint32_t base_items = t->base ? t->base->size : 0;
+    i2v_status st = corpus_build(in, name, t->tmpdir, t->vocab, t->p.min_count, t->p.max_vocab,
+                                 base_items, t->base ? t->base->counts : NULL, &t->corpus, err);
+    if (st != I2V_OK)
+        return st;
+    uint32_t n = i2v_vocab_size(t->vocab);
+
+    if ((st = i2v_sampler_create(t->vocab->count, n, t->p.ns_exponent, &t->sampler, err)) != I2V_OK)
+        return st;
+    t->keep_threshold = malloc(n * sizeof *t->keep_threshold);
+    t->input = alloc_matrix(n, t->p.dim);
+    t->output = alloc_matrix(n, t->p.dim);
+    t->epoch_items = calloc(t->p.epochs, sizeof *t->epoch_items);
+    t->stats = aligned_alloc(CACHE_LINE, t->p.threads * sizeof *t->stats);
+    if (!t->keep_threshold || !t->input || !t->output || !t->epoch_items || !t->stats)
+        return i2v_fail_nomem(err, "allocating the weights");
+    uint64_t total = i2v_vocab_total(t->vocab);
+    for (uint32_t i = 0; i < n; i++) {
+        double keep = i2v_keep_probability(t->vocab->count[i], total, t->p.sample);
+        t->keep_threshold[i] = keep >= 1 ? UINT32_MAX : (uint32_t)(keep * 4294967296.0);
+    }
+    init_weights(t, n);
+    if (t->base)
+        carry_over_base(t);
+    t->have_corpus = 1; /* only now is everything training needs in place */
+    return I2V_OK;
+}
+
+/* Most context rows one kernel call takes; a longer window (or a whole
+ * sequence with --window 0) is trained in chunks of this many. */
+enum { MAX_BLOCK_INPUTS = 16 };
+/* One block in LOSS_SAMPLE_EVERY computes its loss: the running loss is an
+ * unbiased sample, and a non-finite one still shows within a few blocks. */
+enum { LOSS_SAMPLE_EVERY = 64 };
+
+/* What one worker accumulates between publications. */
+typedef struct worker_tally {
+    uint64_t pairs;        /* positive pairs trained */
+    uint64_t loss_pairs;   /* pairs whose loss was sampled */
+    double loss;           /* summed loss of the sampled pairs */
+    uint32_t blocks;
+} worker_tally;
+
+/* Asks the cache for a row that a coming block will update: the rows are
+ * scattered over two matrices far larger than the caches, and waiting for
+ * them is most of the cost of a block. */
+static inline void prefetch_row(const float *row, uint32_t dim)
+{
+    for (uint32_t k = 0; k < dim; k += CACHE_LINE / sizeof(float))
+        __builtin_prefetch(row + k, 1, 3);
+}
+
+/* Draws the negatives of one window: up to `negative` items other than the
+ * centre (word2vec skips a draw equal to the centre). */
+static uint32_t draw_negatives(const i2v_trainer *t, uint32_t centre, i2v_rng *rng, uint32_t *negs)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < t->p.negative; k++) {
+        uint32_t neg = i2v_sampler_draw(t->sampler, i2v_rng_next(rng));
+        if (neg != centre)
+            negs[n++] = neg;
+    }
+    return n;
+}
+
+/* Trains one sequence (already subsampled).  For each centre the context
+ * is the items within a reach drawn uniformly from 1..window as word2vec
+ * does (the whole sequence when window is 0).  The context rows form one
+ * block against the centre's output row and one set of negatives shared
+ * by the window (the HogBatch scheme of Ji et al.): the same gradient as
+ * word2vec's per-pair loop, with fresh negatives per window instead of per
+ * pair, and far fewer row loads.  The next centre's negatives are drawn
+ * one step ahead so that their rows can be prefetched. */
+static void train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
+                           float alpha, float **in_rows, float **out_rows, uint32_t *negs,
+                           float *scratch, worker_tally *tally)
+{
+    const uint32_t dim = t->p.dim, window = t->p.window;
+    uint32_t *next_negs = negs + t->p.negative;
+    uint32_t n_next = draw_negatives(t, seq[0], rng, next_negs);
+    for (size_t pos = 0; pos < n; pos++) {
+        uint32_t centre = seq[pos];
+        uint32_t n_negs = n_next;
+        memcpy(negs, next_negs, n_negs * sizeof *negs);
+        if (pos + 1 < n) {
+            n_next = draw_negatives(t, seq[pos + 1], rng, next_negs);
+            for (uint32_t k = 0; k < n_next; k++)
+                prefetch_row(t->output + (size_t)next_negs[k] * dim, dim);
+            prefetch_row(t->output + (size_t)seq[pos + 1] * dim, dim);
+            if (window > 0 && pos + 1 + window < n)
+                prefetch_row(t->input + (size_t)seq[pos + 1 + window] * dim, dim);
+        }
+        size_t lo = 0, hi = n - 1;
+        if (window > 0) {
+            uint32_t reach = window - i2v_rng_below(i2v_rng_next(rng), window);
+            lo = pos > reach ? pos - reach : 0;
+            hi = pos + reach < n - 1 ? pos + reach : n - 1;
+        }
+        for (size_t c = lo; c <= hi;) {
+            uint32_t n_in = 0;
+            for (; c <= hi && n_in < MAX_BLOCK_INPUTS; c++)
+                if (c != pos)
+                    in_rows[n_in++] = t->input + (size_t)seq[c] * dim;
+            if (n_in == 0)
+                break;
+            out_rows[0] = t->output + (size_t)centre * dim;
+            for (uint32_t k = 0; k < n_negs; k++)
+                out_rows[1 + k] = t->output + (size_t)negs[k] * dim;
+            int want_loss = ++tally->blocks % LOSS_SAMPLE_EVERY == 0;
+            double loss = t->kernel->block(in_rows, n_in, out_rows, 1 + n_negs, dim, alpha,
+                                           scratch, want_loss);
+            tally->pairs += n_in;
+            if (want_loss) {
+                tally->loss += loss;
+                tally->loss_pairs += n_in;
+            }
+            /* A window wider than one block: fresh negatives per block. */
+            n_negs = draw_negatives(t, centre, rng, negs);
+        }
+        if ((pos & 1023) == 1023 && atomic_load_explicit(&t->cancel, memory_order_relaxed))
+            break;
+    }
+}
+
+static float current_alpha(const i2v_trainer *t)
+{
+    double done = (double)atomic_load_explicit(&t->items_done, memory_order_relaxed);
+    double frac = t->items_planned ? done / (double)t->items_planned : 1;
+    if (frac > 1)
+        frac = 1;
+    double a = t->p.alpha + (t->p.min_alpha - t->p.alpha) * frac;
+    return (float)(a > t->p.min_alpha ? a : t->p.min_alpha);
+}
+
+/* Makes the worker's counters visible to the monitor and the learning
+ * rate; returns 0 when the worker should stop (cancel, divergence). */
+static int publish(i2v_trainer *t, worker_stats *stats, uint64_t *unpublished,
+                   const worker_tally *tally)
+{
+    atomic_fetch_add_explicit(&stats->items, *unpublished, memory_order_relaxed);
+    atomic_fetch_add_explicit(&t->items_done, *unpublished, memory_order_relaxed);
+    atomic_store_explicit(&stats->pairs, tally->pairs, memory_order_relaxed);
+    atomic_store_explicit(&stats->loss_pairs, tally->loss_pairs, memory_order_relaxed);
+    atomic_store_explicit(&stats->loss, tally->loss, memory_order_relaxed);
+    *unpublished = 0;
+    if (!isfinite(tally->loss))
+        atomic_store(&t->diverged, 1);
+    return !atomic_load_explicit(&t->cancel, memory_order_relaxed) &&
+           !atomic_load_explicit(&t->diverged, memory_order_relaxed);
+}
+
+/* word2vec's down-sampling of frequent items: keeps each occurrence with
+ * its item's precomputed probability.  Returns how many were kept. */
+static size_t subsample(const i2v_trainer *t, const uint32_t *ids, size_t n, uint32_t *kept,
+                        i2v_rng *rng)
+{
+    size_t n_kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t threshold = t->keep_threshold[ids[i]];
+        if (threshold == UINT32_MAX || (uint32_t)i2v_rng_next(rng) < threshold)
+            kept[n_kept++] = ids[i];
+    }
+    return n_kept;
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    i2v_trainer *t = w->t;
+    worker_stats *stats = &t->stats[w->index];
+    i2v_rng rng = i2v_rng_seeded(t->p.seed, (uint64_t)w->epoch * t->p.threads + w->index + 1);
+    corpus_cursor cur = {0};
+    uint32_t *long_seq = NULL, *kept = NULL;
+    size_t long_cap = 0, kept_cap = 0;
+    float **in_rows = malloc(MAX_BLOCK_INPUTS * sizeof *in_rows);
+    float **out_rows = malloc((t->p.negative + 1) * sizeof *out_rows);
+    uint32_t *negs = malloc(2 * t->p.negative * sizeof *negs);
+    size_t scratch_bytes =
+        SGNS_SCRATCH_FLOATS(MAX_BLOCK_INPUTS, t->p.negative + 1, t->p.dim) * sizeof(float);
+    float *scratch = aligned_alloc(CACHE_LINE, (scratch_bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
+    w->status = corpus_cursor_open(&cur, &t->corpus, w->index, t->p.threads, &w->err);
+    if (w->status == I2V_OK && (!in_rows || !out_rows || !negs || !scratch))
+        w->status = i2v_fail_nomem(&w->err, "starting a training thread");
+
+    /* Slot w->index belongs to this thread alone: carry its totals over
+     * from the previous epoch's thread. */
+    worker_tally tally = {
+        .pairs = atomic_load_explicit(&stats->pairs, memory_order_relaxed),
+        .loss_pairs = atomic_load_explicit(&stats->loss_pairs, memory_order_relaxed),
+        .loss = atomic_load_explicit(&stats->loss, memory_order_relaxed),
+    };
+    uint64_t unpublished = 0;
+    float alpha = current_alpha(t);
+    while (w->status == I2V_OK) {
+        uint32_t *ids;
+        size_t n;
+        int r = corpus_cursor_next(&cur, &ids, &n, &long_seq, &long_cap, &w->err);
+        if (r <= 0) {
+            if (r < 0)
+                w->status = w->err.code;
+            break;
+        }
+        if (n > kept_cap) {
+            uint32_t *bigger = realloc(kept, n * sizeof *bigger);
+            if (!bigger) {
+                w->status = i2v_fail_nomem(&w->err, "holding a long sequence");
+                break;
+            }
+            kept = bigger;
+            kept_cap = n;
+        }
+        size_t n_kept = subsample(t, ids, n, kept, &rng);
+        if (n_kept > 1)
+            train_sequence(t, kept, n_kept, &rng, alpha, in_rows, out_rows, negs, scratch, &tally);
+        unpublished += n;
+        if (unpublished >= PUBLISH_EVERY_ITEMS) {
+            if (!publish(t, stats, &unpublished, &tally))
+                break;
+            alpha = current_alpha(t);
+        }
+    }
+    publish(t, stats, &unpublished, &tally);
+    corpus_cursor_close(&cur);
+    free(long_seq);
+    free(kept);
+    free(in_rows);
+    free(out_rows);
+    free(negs);
+    free(scratch);
+
+    pthread_mutex_lock(&t->lock);
+    t->running--;
+    pthread_cond_signal(&t->finished);
+    pthread_mutex_unlock(&t->lock);
+    return NULL;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) * 1e-9;
+}
+
+/* Sums what the workers published and hands it to the callback. */
+/* Loss bookkeeping between reports: totals at the last report and at the
+ * start of the epoch. */
+typedef struct loss_marks {
+    uint64_t last_pairs, epoch_pairs;
+    double last_loss, epoch_loss;
+} loss_marks;
+
+static void report(i2v_trainer *t, uint32_t epoch, int epoch_done, const struct timespec *start,
+                   loss_marks *marks, i2v_progress_fn fn, void *user)
+{
+    uint64_t epoch_items = 0, pairs = 0;
+    double loss = 0;
+    /* The loss is sampled: average over the sampled pairs. */
+    for (uint32_t i = 0; i < t->p.threads; i++) {
+        epoch_items += atomic_load_explicit(&t->stats[i].items, memory_order_relaxed);
+        pairs += atomic_load_explicit(&t->stats[i].loss_pairs, memory_order_relaxed);
+        loss += atomic_load_explicit(&t->stats[i].loss, memory_order_relaxed);
+    }
+    if (!fn)
+        return;
+    uint64_t done = atomic_load_explicit(&t->items_done, memory_order_relaxed);
+    i2v_progress pr = {0};
+    pr.epoch = epoch + 1;
+    pr.epochs = t->p.epochs;
+    pr.epoch_done = epoch_done;
+    pr.fraction = t->items_planned ? (double)done / (double)t->items_planned : 1;
+    pr.elapsed_sec = seconds_since(start);
+    pr.items_per_sec = pr.elapsed_sec > 0 ? (double)done / pr.elapsed_sec : 0;
+    pr.eta_sec = pr.items_per_sec > 0 ? (double)(t->items_planned - done) / pr.items_per_sec : 0;
+    pr.alpha = current_alpha(t);
+    pr.loss = pairs > marks->last_pairs
+                  ? (loss - marks->last_loss) / (double)(pairs - marks->last_pairs) : 0;
+    pr.epoch_loss = pairs > marks->epoch_pairs
+                        ? (loss - marks->epoch_loss) / (double)(pairs - marks->epoch_pairs) : 0;
+    pr.epoch_items = epoch_items;
+    if (pairs > marks->last_pairs) {
+        marks->last_pairs = pairs;
+        marks->last_loss = loss;
+    }
+    if (epoch_done) {
+        marks->epoch_pairs = pairs;
+        marks->epoch_loss = loss;
+    }
+    fn(&pr, user);
+}
+
+static int weights_finite(const float *w, size_t n)
+{
+    float acc = 0;
+    for (size_t i = 0; i < n; i++)
+        acc += w[i] * 0.0f; /* stays 0 unless some w[i] is Inf or NaN */
+    return acc == 0;
+}
+
+i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user, i2v_error *err)
+{
+    if (!t->have_corpus)
+        return i2v_fail(err, I2V_ERR_INVALID, "no corpus was read before training");
+    const uint32_t threads = t->p.threads;
+    pthread_t *ids = malloc(threads * sizeof *ids);
+    worker *workers = calloc(threads, sizeof *workers);
+    if (!ids || !workers) {
+        free(ids);
+        free(workers);
+        return i2v_fail_nomem(err, "starting the training threads");
+    }
+    for (uint32_t i = 0; i < threads; i++) {
+        atomic_init(&t->stats[i].items, 0);
+        atomic_init(&t->stats[i].pairs, 0);
+        atomic_init(&t->stats[i].loss_pairs, 0);
+        atomic_init(&t->stats[i].loss, 0.0);
+    }
+    atomic_store(&t->items_done, 0);
+    t->items_planned = t->corpus.items * t->p.epochs;
+    struct timespec start;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    loss_marks marks = {0};
+    i2v_status st = I2V_OK;
+
+    for (uint32_t epoch = 0; epoch < t->p.epochs && st == I2V_OK; epoch++) {
+        for (uint32_t i = 0; i < threads; i++)
+            atomic_store(&t->stats[i].items, 0);
+        uint32_t started = 0;
+        pthread_mutex_lock(&t->lock);
+        t->running = 0;
+        for (; started < threads; started++) {
+            workers[started] = (worker){.t = t, .index = started, .epoch = epoch};
+            if (pthread_create(&ids[started], NULL, worker_main, &workers[started]) != 0)
+                break;
+            t->running++;
+        }
+        if (started < threads) {
+            atomic_store(&t->cancel, 1);
+            st = i2v_fail(err, I2V_ERR_LIMIT, "could not start training thread %u of %u",
+                          started + 1, threads);
+        }
+        /* Wait for the workers, reporting progress meanwhile. */
+        while (t->running > 0) {
+            struct timespec until;
+            clock_gettime(CLOCK_REALTIME, &until);
+            until.tv_nsec += REPORT_EVERY_MS * 1000000L;
+            if (until.tv_nsec >= 1000000000L) {
+                until.tv_sec++;
+                until.tv_nsec -= 1000000000L;
+            }
+            pthread_cond_timedwait(&t->finished, &t->lock, &until);
+            if (t->running > 0) {
+                pthread_mutex_unlock(&t->lock);
+                report(t, epoch, 0, &start, &marks, progress, user);
+                pthread_mutex_lock(&t->lock);
+            }
+        }
+        pthread_mutex_unlock(&t->lock);
+        for (uint32_t i = 0; i < started; i++)
+            pthread_join(ids[i], NULL);
+        if (st != I2V_OK)
+            break;
+        uint64_t epoch_items = 0;
+        for (uint32_t i = 0; i < threads; i++) {
+            epoch_items += atomic_load(&t->stats[i].items);
+            if (workers[i].status != I2V_OK && st == I2V_OK) {
+                st = workers[i].status;
+                if (err)
+                    *err = workers[i].err;
+            }
+        }
+        t->epoch_items[epoch] = epoch_items;
+        if (st != I2V_OK)
+            break;
+        if (atomic_load(&t->diverged))
+            st = i2v_fail(err, I2V_ERR_DIVERGED,
+                          "training diverged in epoch %u (the loss is no longer finite); "
+                          "lower --alpha", epoch + 1);
+        else if (atomic_load(&t->cancel))
+            st = i2v_fail(err, I2V_ERR_CANCELED, "training was canceled");
+        else
+            report(t, epoch, 1, &start, &marks, progress, user);
+    }
+    t->pairs = 0;
+    for (uint32_t i = 0; i < threads; i++)
+        t->pairs += atomic_load(&t->stats[i].pairs);
+    size_t weights = (size_t)i2v_vocab_size(t->vocab) * t->p.dim;
+    if (st == I2V_OK && (!weights_finite(t->input, weights) || !weights_finite(t->output, weights)))
+        st = i2v_fail(err, I2V_ERR_DIVERGED,
+                      "training diverged (the weights are no longer finite); lower --alpha");
+    free(ids);
+    free(workers);
+    return st;
+}
+
+i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *err)
+{
+    *out = NULL;
+    if (!t->have_corpus || !t->input)
+        return i2v_fail(err, I2V_ERR_INVALID, "the trainer has no model to give");
+    i2v_vocab *v = t->vocab;
+    model_arrays arrays = {v->arena, v->offset, v->length, v->count, t->input, t->output};
+    uint32_t size = v->size;
+    /* The model takes these blocks whatever happens; the trainer forgets
+     * them and can only be freed. */
+    v->arena = NULL;
+    v->offset = NULL;
+    v->length = NULL;
+    v->count = NULL;
+    v->size = 0;
+    t->input = t->output = NULL;
+    t->have_corpus = 0;
+    return model_from_arrays("trained model", size, t->p.dim, &arrays, &t->p, out, err);
+}
