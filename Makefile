@@ -69,11 +69,14 @@ install: $(BIN) $(LIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/item2vec
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libitem2vec.a
+	install -d $(DESTDIR)$(INCDIR)/item2vec
 	install -m 644 include/item2vec.h $(DESTDIR)$(INCDIR)/item2vec.h
+	install -m 644 include/item2vec/*.h $(DESTDIR)$(INCDIR)/item2vec/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/item2vec $(DESTDIR)$(LIBDIR)/libitem2vec.a \
 	      $(DESTDIR)$(INCDIR)/item2vec.h
+	rm -rf $(DESTDIR)$(INCDIR)/item2vec
 
 clean:
 	rm -rf $(BUILD)
