@@ -34,9 +34,15 @@ typedef enum i2v_status {
 /* Room for one message; long file names are shortened, never overflowed. */
 #define I2V_ERROR_MESSAGE_SIZE 1024
 
+/* The training parameter an error is about (an i2v_param of params.h), or
+ * I2V_PARAM_NONE.  A caller that names parameters otherwise (a command
+ * line's --dim) can then say which of its own options to change. */
+#define I2V_PARAM_NONE (-1)
+
 typedef struct i2v_error {
     i2v_status code;
     char message[I2V_ERROR_MESSAGE_SIZE];
+    int param;  /* an i2v_param, or I2V_PARAM_NONE */
 } i2v_error;
 
 /* A short constant name for a status ("io error", "out of memory", ...). */

@@ -42,17 +42,34 @@ const char *i2v_model_item(const i2v_model *model, uint32_t i, size_t *len);
 /* The training count of item i (0 when the format does not keep counts). */
 uint64_t i2v_model_count(const i2v_model *model, uint32_t i);
 
-/* The input (embedding) vector of item i: dim floats. */
+/* The input (embedding) vector of item i: dim floats; NULL past the last
+ * item.  Rows are contiguous: row i starts at i2v_model_vector(model, 0)
+ * + i * dim, so a caller may walk the whole matrix from row 0. */
 const float *i2v_model_vector(const i2v_model *model, uint32_t i);
 
-/* The output (context) vector of item i, or NULL when the model has none. */
+/* The output (context) vector of item i, or NULL when the model has none;
+ * contiguous like the input rows. */
 const float *i2v_model_output(const i2v_model *model, uint32_t i);
+
+/* 1 when the model keeps output vectors (the native format does), and
+ * when it keeps training counts. */
+int i2v_model_has_output(const i2v_model *model);
+int i2v_model_has_counts(const i2v_model *model);
+
+/* The file or data name the model was opened from ("trained model" for
+ * one straight from training): the name its messages use. */
+const char *i2v_model_name(const i2v_model *model);
 
 /* The index of an item, or -1 when it is not in the model. */
 int64_t i2v_model_find(const i2v_model *model, const char *item, size_t len);
 
 /* The training parameters when the format keeps them, else NULL. */
 const i2v_train_params *i2v_model_params(const i2v_model *model);
+
+/* The parameters to continue training `model` with: its recorded ones
+ * when it has them, else i2v_train_params_default's, and in either case
+ * the model's dimensions. */
+void i2v_train_params_from_model(const i2v_model *model, i2v_train_params *params);
 
 /* Writes a model to an open stream in the given format (not AUTO).  The
  * caller owns the stream and decides about temporary files and renames.

@@ -72,11 +72,11 @@ static int resolve(query_terms *q, const i2v_model *m, const char *word, size_t 
             q->negative[q->n_negative++] = (uint32_t)id;
             return 0;
         }
-        cli_error("%s: '%.*s' is not in the model", where, ANSWERS_QUOTED(len - 1, word + 1));
+        cli_error("%s: '%.*s' is not in the model", where, I2V_QUOTED(len - 1, word + 1));
         return -1;
     }
     if (id < 0) {
-        cli_error("%s: '%.*s' is not in the model", where, ANSWERS_QUOTED(len, word));
+        cli_error("%s: '%.*s' is not in the model", where, I2V_QUOTED(len, word));
         return -1;
     }
     q->positive[q->n_positive++] = (uint32_t)id;

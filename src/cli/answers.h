@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "item2vec.h"
+#include "util/quote.h"
 
 /* Opens a model of any format; prints the reason and returns NULL. */
 i2v_model *answers_open_model(const char *path);
@@ -38,9 +39,5 @@ int query_terms_parse(query_terms *q, const i2v_model *m, const char *line, size
  * decimals), or one JSON object per answer with the same fields. */
 void answers_print(const i2v_model *m, int json, const char *query, size_t query_len,
                    const i2v_neighbor *answers, uint32_t n);
-
-/* Quotes an item for messages, shortened when long. */
-#define ANSWERS_QUOTED_MAX 200
-#define ANSWERS_QUOTED(len, s) (int)((len) < ANSWERS_QUOTED_MAX ? (len) : ANSWERS_QUOTED_MAX), (s)
 
 #endif

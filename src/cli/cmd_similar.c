@@ -212,7 +212,7 @@ static int print_batch(const i2v_model *m, const similar_args *a, const uint32_t
         size_t len;
         const char *item = i2v_model_item(m, ids[q], &len);
         if (counts[q] == 0 && i2v_model_norm(m, ids[q]) == 0.0f) {
-            cli_error("'%.*s' has a zero vector: no neighbours", ANSWERS_QUOTED(len, item));
+            cli_error("'%.*s' has a zero vector: no neighbours", I2V_QUOTED(len, item));
             failed = 1;
         }
         answers_print(m, a->json, item, len, answers + q * a->k, counts[q]);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char vocab_help[] =
     "Usage: item2vec vocab -i FILE [--min-count N] [--max-vocab N]\n"
@@ -30,18 +31,22 @@ int cmd_vocab(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *input = NULL;
-    uint64_t min_count = 1, max_vocab = 0;
+    /* The training parameters' ranges, but every item kept by default. */
+    i2v_train_params cut;
+    i2v_train_params_default(&cut);
+    cut.min_count = 1;
+    cut.max_vocab = 0;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:h", options, NULL)) != -1) {
         switch (c) {
         case 'i': input = optarg; break;
         case OPT_MIN_COUNT:
-            if (cli_parse_u64("--min-count", optarg, 1, UINT64_MAX, &min_count) != 0)
+            if (cli_parse_param("--min-count", I2V_PARAM_MIN_COUNT, optarg, &cut) != 0)
                 return EXIT_USAGE;
             break;
         case OPT_MAX_VOCAB:
-            if (cli_parse_u64("--max-vocab", optarg, 0, I2V_MAX_ITEMS, &max_vocab) != 0)
+            if (cli_parse_param("--max-vocab", I2V_PARAM_MAX_VOCAB, optarg, &cut) != 0)
                 return EXIT_USAGE;
             break;
         case 'h':
@@ -69,7 +74,7 @@ int cmd_vocab(int argc, char **argv)
         return EXIT_RUNTIME;
     }
     if (st == I2V_OK)
-        st = i2v_vocab_finalize(vocab, min_count, max_vocab, NULL, &err);
+        st = i2v_vocab_finalize(vocab, cut.min_count, cut.max_vocab, NULL, &err);
     if (st != I2V_OK) {
         i2v_vocab_free(vocab);
         return cli_fail(&err);

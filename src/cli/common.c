@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "options.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -30,7 +31,17 @@ void cli_error(const char *fmt, ...)
 
 int cli_fail(const i2v_error *err)
 {
-    cli_error("%s", err->message);
+    /* The library names a training parameter by its word ("dim must be
+     * ..."); here it is the option of that name. */
+    const i2v_param_info *p =
+        err->param != I2V_PARAM_NONE ? i2v_param_describe((i2v_param)err->param) : NULL;
+    size_t n = p ? strlen(p->name) : 0;
+    if (p && strncmp(err->message, p->name, n) == 0 && err->message[n] == ' ')
+        cli_error("--%s", err->message);
+    else if (p)
+        cli_error("%s (--%s)", err->message, p->name);
+    else
+        cli_error("%s", err->message);
     return err->code == I2V_ERR_INVALID ? EXIT_USAGE : EXIT_RUNTIME;
 }
 
@@ -61,29 +72,79 @@ int cli_bad_option(char **argv)
     return cli_usage_error("option '%s' is unknown or needs a value", arg ? arg : "?");
 }
 
-int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
+/* What a number's text is, before any range applies. */
+typedef enum number_syntax {
+    NUMBER_OK,
+    NUMBER_NOT_WHOLE,   /* not digits only */
+    NUMBER_NEGATIVE,    /* a minus sign before digits */
+    NUMBER_NOT_REAL,    /* not a number at all, or NaN */
+    NUMBER_OVERFLOW     /* too large (or too small) for its type */
+} number_syntax;
+
+static number_syntax read_whole(const char *text, uint64_t *out)
 {
     const char *p = text;
     while (*p == ' ' || *p == '\t')
         p++;
-    if (*p == '-' || *p == '+' || *p == '\0') {
-        if (*p == '-' && p[1] >= '0' && p[1] <= '9')
-            cli_usage_error("%s: '%s' is negative; expected %llu to %llu", opt, text,
-                            (unsigned long long)min, (unsigned long long)max);
-        else
-            cli_usage_error("%s: '%s' is not a whole number", opt, text);
-        return -1;
-    }
+    if (*p == '-' || *p == '+' || *p == '\0')
+        return *p == '-' && p[1] >= '0' && p[1] <= '9' ? NUMBER_NEGATIVE : NUMBER_NOT_WHOLE;
     char *end;
     errno = 0;
     unsigned long long v = strtoull(p, &end, 10);
-    if (end == p || *end != '\0') {
+    if (end == p || *end != '\0')
+        return NUMBER_NOT_WHOLE;
+    if (errno == ERANGE)
+        return NUMBER_OVERFLOW;
+    *out = v;
+    return NUMBER_OK;
+}
+
+static number_syntax read_real(const char *text, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || *end != '\0' || isnan(v))
+        return NUMBER_NOT_REAL;
+    if (errno == ERANGE || isinf(v))
+        return NUMBER_OVERFLOW;
+    *out = v;
+    return NUMBER_OK;
+}
+
+static void whole_error(const char *opt, const char *text, number_syntax why, uint64_t min,
+                        uint64_t max)
+{
+    if (why == NUMBER_NEGATIVE)
+        cli_usage_error("%s: '%s' is negative; expected %llu to %llu", opt, text,
+                        (unsigned long long)min, (unsigned long long)max);
+    else if (why == NUMBER_NOT_WHOLE)
         cli_usage_error("%s: '%s' is not a whole number", opt, text);
-        return -1;
-    }
-    if (errno == ERANGE || v < min || v > max) {
+    else
         cli_usage_error("%s: '%s' is out of range; expected %llu to %llu", opt, text,
                         (unsigned long long)min, (unsigned long long)max);
+}
+
+static void real_error(const char *opt, const char *text, number_syntax why, double min,
+                       int min_open, double max)
+{
+    if (why == NUMBER_NOT_REAL)
+        cli_usage_error("%s: '%s' is not a number", opt, text);
+    else if (min_open)
+        cli_usage_error("%s: '%s' is out of range; expected more than %g, up to %g", opt, text,
+                        min, max);
+    else
+        cli_usage_error("%s: '%s' is out of range; expected %g to %g", opt, text, min, max);
+}
+
+int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    number_syntax why = read_whole(text, &v);
+    if (why == NUMBER_OK && (v < min || v > max))
+        why = NUMBER_OVERFLOW;
+    if (why != NUMBER_OK) {
+        whole_error(opt, text, why, min, max);
         return -1;
     }
     *out = v;
@@ -101,18 +162,47 @@ int cli_parse_u32(const char *opt, const char *text, uint32_t min, uint32_t max,
 
 int cli_parse_double(const char *opt, const char *text, double min, double max, double *out)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || *end != '\0' || isnan(v)) {
-        cli_usage_error("%s: '%s' is not a number", opt, text);
-        return -1;
-    }
-    if (errno == ERANGE || !(v >= min && v <= max)) {
-        cli_usage_error("%s: '%s' is out of range; expected %g to %g", opt, text, min, max);
+    double v = 0;
+    number_syntax why = read_real(text, &v);
+    if (why == NUMBER_OK && !(v >= min && v <= max))
+        why = NUMBER_OVERFLOW;
+    if (why != NUMBER_OK) {
+        real_error(opt, text, why, min, 0, max);
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int cli_parse_param(const char *opt, int param, const char *text, i2v_train_params *params)
+{
+    const i2v_param_info *info = i2v_param_describe((i2v_param)param);
+    if (!info) {
+        cli_error("%s: internal: not a training parameter", opt);
+        return -1;
+    }
+    /* The syntax is the command line's; the range is the library's check. */
+    if (info->type == I2V_PARAM_WHOLE) {
+        uint64_t v = 0;
+        number_syntax why = read_whole(text, &v);
+        if (why == NUMBER_OK && i2v_param_check_whole((i2v_param)param, v, NULL) != I2V_OK)
+            why = NUMBER_OVERFLOW;
+        if (why != NUMBER_OK) {
+            whole_error(opt, text, why, info->whole_min, info->whole_max);
+            return -1;
+        }
+        i2v_param_set_whole(params, (i2v_param)param, v);
+        return 0;
+    }
+    double v = 0;
+    number_syntax why = read_real(text, &v);
+    if (why == NUMBER_OK && i2v_param_check_real((i2v_param)param, v, NULL) != I2V_OK)
+        why = NUMBER_OVERFLOW;
+    if (why != NUMBER_OK) {
+        real_error(opt, text, why, info->real_min, info->real_min_open, info->real_max);
+        return -1;
+    }
+    i2v_param_set_real(params, (i2v_param)param, v);
     return 0;
 }
 

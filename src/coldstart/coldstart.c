@@ -12,12 +12,13 @@
 
 #include "coldstart/coldstart.h"
 #include "util/error.h"
-#include "model/model.h"
+#include "util/quote.h"
+#include "model/build.h"
 
 #define NO_COLUMN UINT32_MAX
 #define USED_FEATURE (UINT32_MAX - 1) /* while numbering columns */
 #define BIAS_COLUMN 0u
-#define QUOTED_MAX 64 /* bytes of an item quoted in a reason */
+#define REASON_QUOTE_MAX 64 /* bytes of an item quoted in a reason */
 
 void i2v_coldstart_params_default(i2v_coldstart_params *p)
 {
@@ -142,7 +143,7 @@ static i2v_status match_items(coldstart_run *r, i2v_error *err)
     if (r->n_known == 0)
         return i2v_fail(err, I2V_ERR_EMPTY,
                         "%s: none of its %u items is in the model %s: nothing to learn from",
-                        r->features->name, n, r->model->source ? r->model->source : "");
+                        r->features->name, n, i2v_model_name(r->model));
     return sort_cold_by_name(r, err);
 }
 
@@ -255,9 +256,13 @@ static float *allocate_rows(size_t n, uint32_t dim)
 static i2v_status copy_names(coldstart_run *r, i2v_error *err)
 {
     const i2v_model *m = r->model;
+    const uint32_t n = i2v_model_size(m);
     uint64_t bytes = 0;
-    for (uint32_t i = 0; i < m->size; i++)
-        bytes += (uint64_t)m->name_length[i] + 1;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len;
+        i2v_model_item(m, i, &len);
+        bytes += (uint64_t)len + 1;
+    }
     for (uint32_t c = 0; c < r->n_cold; c++) {
         size_t len;
         i2v_vocab_item(r->features->items, r->cold[c], &len);
@@ -271,9 +276,8 @@ static i2v_status copy_names(coldstart_run *r, i2v_error *err)
     uint64_t at = 0;
     for (uint32_t i = 0; i < r->out_size; i++) {
         size_t len;
-        const char *name = i < m->size ? i2v_model_item(m, i, &len)
-                                       : i2v_vocab_item(r->features->items, r->cold[i - m->size],
-                                                        &len);
+        const char *name = i < n ? i2v_model_item(m, i, &len)
+                                 : i2v_vocab_item(r->features->items, r->cold[i - n], &len);
         memcpy(r->out.names + at, name, len + 1);
         r->out.name_offset[i] = at;
         r->out.name_length[i] = (uint32_t)len;
@@ -287,22 +291,26 @@ static i2v_status copy_names(coldstart_run *r, i2v_error *err)
 static i2v_status copy_rows(coldstart_run *r, i2v_error *err)
 {
     const i2v_model *m = r->model;
-    const size_t n = m->size, extra = r->out_size - m->size, d = m->dim;
-    r->out.input = allocate_rows(r->out_size, m->dim);
-    if (m->output)
-        r->out.output = allocate_rows(r->out_size, m->dim);
-    if (m->counts)
+    const size_t n = i2v_model_size(m), extra = r->out_size - n, d = i2v_model_dim(m);
+    const int has_output = i2v_model_has_output(m), has_counts = i2v_model_has_counts(m);
+    r->out.input = allocate_rows(r->out_size, (uint32_t)d);
+    if (has_output)
+        r->out.output = allocate_rows(r->out_size, (uint32_t)d);
+    if (has_counts)
         r->out.counts = malloc((size_t)r->out_size * sizeof *r->out.counts);
-    if (!r->out.input || (m->output && !r->out.output) || (m->counts && !r->out.counts))
+    if (!r->out.input || (has_output && !r->out.output) || (has_counts && !r->out.counts))
         return i2v_fail_nomem(err, "copying the model");
-    memcpy(r->out.input, m->input, n * d * sizeof(float));
+    if (n > 0)
+        memcpy(r->out.input, i2v_model_vector(m, 0), n * d * sizeof(float));
     memset(r->out.input + n * d, 0, extra * d * sizeof(float));
-    if (m->output) {
-        memcpy(r->out.output, m->output, n * d * sizeof(float));
+    if (has_output) {
+        if (n > 0)
+            memcpy(r->out.output, i2v_model_output(m, 0), n * d * sizeof(float));
         memset(r->out.output + n * d, 0, extra * d * sizeof(float));
     }
-    if (m->counts) {
-        memcpy(r->out.counts, m->counts, n * sizeof *r->out.counts);
+    if (has_counts) {
+        for (size_t i = 0; i < n; i++)
+            r->out.counts[i] = i2v_model_count(m, (uint32_t)i);
         memset(r->out.counts + n, 0, extra * sizeof *r->out.counts);
     }
     return I2V_OK;
@@ -325,14 +333,14 @@ static int compare_floats(const void *a, const void *b)
 /* The median length of the model's vectors: the length cold items get. */
 static i2v_status median_norm(const i2v_model *m, double *out, i2v_error *err)
 {
-    float *norms = malloc((size_t)m->size * sizeof *norms);
+    const uint32_t n = i2v_model_size(m);
+    float *norms = malloc((size_t)n * sizeof *norms);
     if (!norms)
         return i2v_fail_nomem(err, "measuring vector lengths");
-    for (uint32_t i = 0; i < m->size; i++)
+    for (uint32_t i = 0; i < n; i++)
         norms[i] = i2v_model_norm(m, i);
-    qsort(norms, m->size, sizeof *norms, compare_floats);
-    *out = m->size % 2 ? norms[m->size / 2]
-                       : 0.5 * ((double)norms[m->size / 2 - 1] + norms[m->size / 2]);
+    qsort(norms, n, sizeof *norms, compare_floats);
+    *out = n % 2 ? norms[n / 2] : 0.5 * ((double)norms[n / 2 - 1] + norms[n / 2]);
     free(norms);
     return I2V_OK;
 }
@@ -374,7 +382,7 @@ static void skip_cold(coldstart_run *r, uint32_t item, const char *why)
     i2v_features_problem *p = &rep->examples[rep->n_examples++];
     p->line = r->features->first_line[item];
     snprintf(p->reason, sizeof p->reason, "item '%.*s%s': %s",
-             (int)(len < QUOTED_MAX ? len : QUOTED_MAX), name, len > QUOTED_MAX ? "..." : "",
+             I2V_QUOTED_TO(REASON_QUOTE_MAX, len, name), I2V_QUOTE_MORE(REASON_QUOTE_MAX, len),
              why);
 }
 
@@ -411,7 +419,7 @@ static i2v_status place_all_cold(coldstart_run *r, i2v_error *err)
         return st;
     uint32_t placed = 0;
     for (uint32_t c = 0; c < r->n_cold; c++)
-        if (place_cold(r, c, r->model->size + placed, length))
+        if (place_cold(r, c, i2v_model_size(r->model) + placed, length))
             r->cold[placed++] = r->cold[c];
     r->n_cold = placed;
     r->report->placed = placed;
@@ -420,7 +428,7 @@ static i2v_status place_all_cold(coldstart_run *r, i2v_error *err)
 
 static i2v_status build_output(coldstart_run *r, i2v_error *err)
 {
-    uint64_t total = (uint64_t)r->model->size + r->n_cold;
+    uint64_t total = (uint64_t)i2v_model_size(r->model) + r->n_cold;
     if (total > I2V_MAX_ITEMS)
         return i2v_fail(err, I2V_ERR_LIMIT, "%s: %llu items with the cold ones, more than %u",
                         r->features->name, (unsigned long long)total, I2V_MAX_ITEMS);
@@ -433,7 +441,7 @@ static i2v_status build_output(coldstart_run *r, i2v_error *err)
     if (st == I2V_OK)
         st = place_all_cold(r, err);
     if (st == I2V_OK) {
-        r->out_size = r->model->size + r->n_cold;
+        r->out_size = i2v_model_size(r->model) + r->n_cold;
         st = copy_names(r, err);
     }
     return st;
@@ -458,8 +466,8 @@ i2v_status i2v_coldstart_run(const i2v_model *model, const i2v_features *feature
     if (st == I2V_OK)
         st = build_output(&r, err);
     if (st == I2V_OK)
-        st = model_from_arrays(model->source, r.out_size, model->dim, &r.out,
-                               model->has_params ? &model->params : NULL, out, err);
+        st = model_from_arrays(i2v_model_name(model), r.out_size, i2v_model_dim(model), &r.out,
+                               i2v_model_params(model), out, err);
     run_free(&r);
     return st;
 }

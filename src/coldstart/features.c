@@ -12,10 +12,11 @@
 
 #include "coldstart/coldstart.h"
 #include "util/error.h"
+#include "util/quote.h"
 
 #define READ_BLOCK_BYTES (64u * 1024u)
 #define FEATURES_MAX_LINE ((size_t)I2V_MAX_ITEM_BYTES)
-#define QUOTED_MAX 64 /* bytes of an item quoted in a reason */
+#define REASON_QUOTE_MAX 64 /* bytes of an item quoted in a reason */
 #define INITIAL_PAIRS 4096
 
 /* ---- lines --------------------------------------------------------- */
@@ -132,8 +133,8 @@ static void add_malformed(i2v_features_report *r, uint64_t line, const char *rea
     p->line = line;
     if (item)
         snprintf(p->reason, sizeof p->reason, "item '%.*s%s': %s",
-                 (int)(item_len < QUOTED_MAX ? item_len : QUOTED_MAX), item,
-                 item_len > QUOTED_MAX ? "..." : "", reason);
+                 I2V_QUOTED_TO(REASON_QUOTE_MAX, item_len, item),
+                 I2V_QUOTE_MORE(REASON_QUOTE_MAX, item_len), reason);
     else
         snprintf(p->reason, sizeof p->reason, "%s", reason);
 }

@@ -166,9 +166,8 @@ static i2v_status remap_spool(int from, uint64_t entries, const uint32_t *remap,
     return st;
 }
 
-i2v_status corpus_build(FILE *in, const char *name, const char *tmpdir, i2v_vocab *vocab,
-                        uint64_t min_count, uint64_t max_vocab, uint32_t keep_first,
-                        const uint64_t *base_counts, corpus *out, i2v_error *err)
+i2v_status corpus_build(corpus *out, i2v_vocab *vocab, FILE *in, const char *name,
+                        const corpus_options *options, i2v_error *err)
 {
     memset(out, 0, sizeof *out);
     out->fd = -1;
@@ -177,26 +176,22 @@ i2v_status corpus_build(FILE *in, const char *name, const char *tmpdir, i2v_voca
         return i2v_fail_nomem(err, "spooling the corpus");
     int first = -1;
     uint32_t *remap = NULL;
-    i2v_status st = open_spool(tmpdir, &first, err);
+    uint64_t counted_before = i2v_vocab_total(vocab); /* a continued model's counts */
+    i2v_status st = open_spool(options->tmpdir, &first, err);
     if (st == I2V_OK) {
         *w = (id_writer){.fd = first};
         st = spool_text(in, name, vocab, w, err);
     }
     uint64_t entries = w->written;
-    if (st == I2V_OK && i2v_vocab_total(vocab) == 0)
+    if (st == I2V_OK && i2v_vocab_total(vocab) == counted_before)
         st = i2v_fail(err, I2V_ERR_EMPTY, "%s: no items (the input is empty or blank)", name);
-    for (uint32_t i = 0; st == I2V_OK && base_counts && i < keep_first; i++) {
-        vocab->count[i] += base_counts[i];
-        vocab->total += base_counts[i];
-    }
     if (st == I2V_OK) {
-        st = vocab_finalize_keeping(vocab, min_count, max_vocab, keep_first, &remap, err);
+        st = i2v_vocab_finalize(vocab, options->min_count, options->max_vocab, &remap, err);
         if (st == I2V_ERR_EMPTY)
-            i2v_fail(err, st, "%s: no item occurs at least %llu times (lower --min-count)", name,
-                     (unsigned long long)min_count);
+            i2v_fail_context(err, "%s", name);
     }
     if (st == I2V_OK)
-        st = open_spool(tmpdir, &out->fd, err);
+        st = open_spool(options->tmpdir, &out->fd, err);
     if (st == I2V_OK) {
         *w = (id_writer){.fd = out->fd};
         st = remap_spool(first, entries, remap, w, out, err);

@@ -19,15 +19,19 @@ typedef struct corpus {
     uint64_t sequences;
 } corpus;
 
-/* Reads the text once into `vocab` (counting) and a spool of provisional
- * ids, finalizes the vocabulary (min_count, max_vocab) and rewrites the
- * spool with final ids.  When training continues from a model, the
- * vocabulary already holds its `keep_first` items (count 0) and
- * base_counts[i] is added to the count of item i; those items are kept
- * whatever their count.  On failure nothing is left open. */
-i2v_status corpus_build(FILE *in, const char *name, const char *tmpdir, i2v_vocab *vocab,
-                        uint64_t min_count, uint64_t max_vocab, uint32_t keep_first,
-                        const uint64_t *base_counts, corpus *out, i2v_error *err);
+/* How the vocabulary is cut and where the spool goes. */
+typedef struct corpus_options {
+    const char *tmpdir;   /* NULL: $TMPDIR or /tmp */
+    uint64_t min_count;
+    uint64_t max_vocab;
+} corpus_options;
+
+/* Reads the text once into `vocab` (counting, on top of whatever it holds:
+ * a continued model's pinned items) and a spool of provisional ids,
+ * finalizes the vocabulary and rewrites the spool with final ids.  On
+ * failure nothing is left open. */
+i2v_status corpus_build(corpus *out, i2v_vocab *vocab, FILE *in, const char *name,
+                        const corpus_options *options, i2v_error *err);
 
 void corpus_close(corpus *c);
 

@@ -37,7 +37,7 @@ i2v_status i2v_sampler_create(const uint64_t *counts, uint32_t n, double exponen
     if (n == 0)
         return i2v_fail(err, I2V_ERR_EMPTY, "negative sampling needs at least one item");
     if (!isfinite(exponent))
-        return i2v_fail(err, I2V_ERR_INVALID, "--ns-exponent must be a finite number");
+        return i2v_fail(err, I2V_ERR_INVALID, "the negative-sampling exponent must be a finite number");
     i2v_sampler *s = calloc(1, sizeof *s);
     double *scaled = malloc(n * sizeof *scaled);
     uint32_t *small = malloc(n * sizeof *small), *large = malloc(n * sizeof *large);

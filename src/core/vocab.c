@@ -203,13 +203,9 @@ static int by_count_then_bytes(const void *pa, const void *pb)
     return (a->length > b->length) - (a->length < b->length);
 }
 
-i2v_status i2v_vocab_finalize(i2v_vocab *v, uint64_t min_count, uint64_t max_vocab,
-                              uint32_t **remap_out, i2v_error *err)
-{
-    return vocab_finalize_keeping(v, min_count, max_vocab, 0, remap_out, err);
-}
+void vocab_pin_all(i2v_vocab *v) { v->pinned = v->size; }
 
-/* Which sorted entries survive: the first `kept_first` provisional ids
+/* Which sorted entries survive: the first `keep_first` provisional ids
  * always, the others while they reach min_count and the cap has room. */
 static uint32_t select_kept(sort_entry *order, uint32_t n, uint64_t min_count, uint64_t max_vocab,
                             uint32_t keep_first)
@@ -229,8 +225,8 @@ static uint32_t select_kept(sort_entry *order, uint32_t n, uint64_t min_count, u
     return kept;
 }
 
-i2v_status vocab_finalize_keeping(i2v_vocab *v, uint64_t min_count, uint64_t max_vocab,
-                                  uint32_t keep_first, uint32_t **remap_out, i2v_error *err)
+i2v_status i2v_vocab_finalize(i2v_vocab *v, uint64_t min_count, uint64_t max_vocab,
+                              uint32_t **remap_out, i2v_error *err)
 {
     if (remap_out)
         *remap_out = NULL;
@@ -247,7 +243,8 @@ i2v_status vocab_finalize_keeping(i2v_vocab *v, uint64_t min_count, uint64_t max
         remap[i] = I2V_DROPPED;
     }
     qsort(order, n, sizeof *order, by_count_then_bytes);
-    uint32_t kept = select_kept(order, n, min_count, max_vocab, keep_first);
+    uint32_t kept = select_kept(order, n, min_count, max_vocab, v->pinned);
+    v->pinned = 0; /* ids are renumbered below */
 
     /* Rebuild the arrays in the new order into a fresh arena. */
     uint64_t arena_len = 0;
@@ -286,9 +283,9 @@ i2v_status vocab_finalize_keeping(i2v_vocab *v, uint64_t min_count, uint64_t max
     else
         free(remap);
     if (kept == 0)
-        return i2v_fail(err, I2V_ERR_EMPTY,
-                        "no item occurs at least %llu times (min-count)",
-                        (unsigned long long)min_count);
+        return i2v_fail_param(err, I2V_ERR_EMPTY, I2V_PARAM_MIN_COUNT,
+                              "no item occurs at least %llu times; lower the minimum count",
+                              (unsigned long long)min_count);
     return I2V_OK;
 }
 

@@ -24,13 +24,16 @@ struct i2v_vocab {
     struct vocab_slot *slot;
     uint64_t slots; /* a power of two, kept at most half full */
     uint64_t total;
+    /* The first `pinned` provisional ids are kept by finalize whatever
+     * their count, and count towards max_vocab first. */
+    uint32_t pinned;
 };
 
-/* i2v_vocab_finalize, except that the first `keep_first` provisional ids
- * are kept whatever their count and count towards max_vocab first (the
- * items of a model being trained further). */
-i2v_status vocab_finalize_keeping(i2v_vocab *vocab, uint64_t min_count, uint64_t max_vocab,
-                                  uint32_t keep_first, uint32_t **remap, i2v_error *err);
+/* Pins the items added so far: i2v_vocab_finalize keeps them whatever
+ * their count, before any other.  This is how training that continues a
+ * model merges counts: the model's items are added first with their
+ * counts, pinned, then the new text is counted on top. */
+void vocab_pin_all(i2v_vocab *vocab);
 
 /* Bytes the vocabulary holds now (arena, arrays and table). */
 size_t vocab_memory_bytes(const i2v_vocab *vocab);

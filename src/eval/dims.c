@@ -8,7 +8,6 @@
 
 #include "util/error.h"
 #include "eval/eval.h"
-#include "model/model.h"
 
 /* A component's share must reach the target within rounding, or a share
  * of 1.0 could need every component because the last sums to 0.9999999. */
@@ -23,22 +22,23 @@
  * double precision before the products. */
 static i2v_status covariance(const i2v_model *m, double *cov, i2v_error *err)
 {
-    uint32_t d = m->dim;
+    const uint32_t d = i2v_model_dim(m), n = i2v_model_size(m);
+    const float *input = i2v_model_vector(m, 0);
     double *mean = calloc(d, sizeof *mean), *row = malloc(d * sizeof *row);
     if (!mean || !row) {
         free(mean);
         free(row);
         return i2v_fail_nomem(err, "computing the covariance");
     }
-    for (uint32_t i = 0; i < m->size; i++)
+    for (uint32_t i = 0; i < n; i++)
         for (uint32_t j = 0; j < d; j++)
-            mean[j] += m->input[(size_t)i * d + j];
+            mean[j] += input[(size_t)i * d + j];
     for (uint32_t j = 0; j < d; j++)
-        mean[j] /= m->size;
+        mean[j] /= n;
     memset(cov, 0, (size_t)d * d * sizeof *cov);
-    for (uint32_t i = 0; i < m->size; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         for (uint32_t j = 0; j < d; j++)
-            row[j] = m->input[(size_t)i * d + j] - mean[j];
+            row[j] = input[(size_t)i * d + j] - mean[j];
         for (uint32_t j = 0; j < d; j++) {
             double *cov_row = cov + (size_t)j * d;
             for (uint32_t k = j; k < d; k++)
@@ -82,28 +82,29 @@ static i2v_status summarise(double *values, uint32_t d, double share, i2v_dims_e
 
 i2v_status i2v_eval_dims(const i2v_model *m, double share, i2v_dims_eval *out, i2v_error *err)
 {
+    const uint32_t n = i2v_model_size(m), dim = i2v_model_dim(m);
     memset(out, 0, sizeof *out);
-    out->dim = m->dim;
-    out->items = m->size;
+    out->dim = dim;
+    out->items = n;
     out->share = share;
     if (!(share > 0 && share <= 1))
         return i2v_fail(err, I2V_ERR_INVALID, "variance share %g is not in (0, 1]", share);
-    if (m->size < 2)
+    if (n < 2)
         return i2v_fail(err, I2V_ERR_EMPTY, "a model of %u item%s has no variance to analyse",
-                        m->size, m->size == 1 ? "" : "s");
-    if (m->dim > DIMS_MAX)
+                        n, n == 1 ? "" : "s");
+    if (dim > DIMS_MAX)
         return i2v_fail(err, I2V_ERR_LIMIT,
                         "the effective dimension is computed for up to %u dimensions, "
-                        "not %u", DIMS_MAX, m->dim);
-    size_t d = m->dim;
+                        "not %u", DIMS_MAX, dim);
+    size_t d = dim;
     double *cov = malloc(d * d * sizeof *cov), *values = malloc(d * sizeof *values);
     i2v_status st = cov && values ? I2V_OK : i2v_fail_nomem(err, "computing the covariance");
     if (st == I2V_OK)
         st = covariance(m, cov, err);
     if (st == I2V_OK)
-        st = eval_symmetric_eigenvalues(cov, m->dim, values, err);
+        st = eval_symmetric_eigenvalues(cov, dim, values, err);
     if (st == I2V_OK)
-        st = summarise(values, m->dim, share, out, err);
+        st = summarise(values, dim, share, out, err);
     free(cov);
     free(values);
     return st;

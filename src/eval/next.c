@@ -9,7 +9,6 @@
 #include "util/error.h"
 #include "eval/eval.h"
 #include "eval/next.h"
-#include "model/model.h"
 
 #define NO_ID UINT32_MAX
 
@@ -82,7 +81,7 @@ static i2v_rank_metrics finish(const metric_sum *s, uint64_t lines)
 
 static float candidate_score(const next_run *s, uint32_t c)
 {
-    uint32_t dim = s->model->dim;
+    uint32_t dim = i2v_model_dim(s->model);
     float dot = eval_dot(s->query, s->candidates + (size_t)c * dim, dim);
     return s->cosine ? dot * s->inverse_norm[c] : dot;
 }
@@ -93,9 +92,10 @@ static float candidate_score(const next_run *s, uint32_t c)
 static size_t build_query(next_run *s, size_t n_history)
 {
     const i2v_model *m = s->model;
+    const uint32_t dim = i2v_model_dim(m);
     uint32_t context = s->opt.context;
     size_t start = context == 0 || context >= n_history ? 0 : n_history - context, used = 0;
-    memset(s->query, 0, m->dim * sizeof *s->query);
+    memset(s->query, 0, dim * sizeof *s->query);
     for (size_t i = start; i < n_history; i++) {
         uint32_t id = s->model_ids[i];
         if (id == NO_ID)
@@ -103,12 +103,12 @@ static size_t build_query(next_run *s, size_t n_history)
         double norm = s->cosine ? eval_input_norm(m, id) : 1.0;
         if (norm == 0)
             continue;
-        const float *v = m->input + (size_t)id * m->dim;
-        for (uint32_t j = 0; j < m->dim; j++)
+        const float *v = i2v_model_vector(m, id);
+        for (uint32_t j = 0; j < dim; j++)
             s->query[j] += (float)(v[j] / norm);
         used++;
     }
-    for (uint32_t j = 0; used > 0 && j < m->dim; j++)
+    for (uint32_t j = 0; used > 0 && j < dim; j++)
         s->query[j] /= (float)used;
     return used;
 }
@@ -119,7 +119,7 @@ static uint64_t model_rank(const next_run *s, uint32_t target)
 {
     float target_score = candidate_score(s, target);
     uint64_t better = 0;
-    for (uint32_t c = 0; c < s->model->size; c++) {
+    for (uint32_t c = 0; c < i2v_model_size(s->model); c++) {
         if (c == target || s->model_seen[c] == s->stamp)
             continue;
         float score = candidate_score(s, c);
@@ -194,7 +194,7 @@ static void next_stamp(next_run *s)
 {
     if (++s->stamp != 0)
         return;
-    memset(s->model_seen, 0, s->model->size * sizeof *s->model_seen);
+    memset(s->model_seen, 0, i2v_model_size(s->model) * sizeof *s->model_seen);
     if (s->baselines)
         memset(s->train_seen, 0, i2v_baselines_items(s->baselines) * sizeof *s->train_seen);
     s->stamp = 1;
@@ -274,8 +274,8 @@ static i2v_status choose_score(const i2v_model *m, i2v_next_score asked, i2v_nex
 {
     *used = asked;
     if (asked == I2V_NEXT_SCORE_AUTO)
-        *used = m->output ? I2V_NEXT_SCORE_OUTPUT : I2V_NEXT_SCORE_COSINE;
-    if (*used == I2V_NEXT_SCORE_OUTPUT && !m->output)
+        *used = i2v_model_has_output(m) ? I2V_NEXT_SCORE_OUTPUT : I2V_NEXT_SCORE_COSINE;
+    if (*used == I2V_NEXT_SCORE_OUTPUT && !i2v_model_has_output(m))
         return i2v_fail(err, I2V_ERR_INVALID,
                         "output scoring needs the model's output vectors, which this model "
                         "does not have (word2vec files keep input vectors only); use cosine");
@@ -290,15 +290,15 @@ static i2v_status run_init(next_run *s, const i2v_model *m, const i2v_baselines 
     s->baselines = b;
     s->opt = *o;
     s->cosine = score == I2V_NEXT_SCORE_COSINE;
-    s->candidates = s->cosine ? m->input : m->output;
-    size_t items = m->size ? m->size : 1;
-    s->query = malloc(m->dim * sizeof *s->query);
+    s->candidates = s->cosine ? i2v_model_vector(m, 0) : i2v_model_output(m, 0);
+    size_t items = i2v_model_size(m) ? i2v_model_size(m) : 1;
+    s->query = malloc(i2v_model_dim(m) * sizeof *s->query);
     s->model_seen = calloc(items, sizeof *s->model_seen);
     s->train_seen = b ? calloc(i2v_baselines_items(b) + 1, sizeof *s->train_seen) : NULL;
     s->inverse_norm = s->cosine ? malloc(items * sizeof *s->inverse_norm) : NULL;
     if (!s->query || !s->model_seen || (b && !s->train_seen) || (s->cosine && !s->inverse_norm))
         return i2v_fail_nomem(err, "preparing the next-item evaluation");
-    for (uint32_t i = 0; s->cosine && i < m->size; i++) {
+    for (uint32_t i = 0; s->cosine && i < i2v_model_size(m); i++) {
         double norm = eval_input_norm(m, i);
         s->inverse_norm[i] = norm > 0 ? (float)(1.0 / norm) : 0.0f;
     }

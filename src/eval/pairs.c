@@ -8,7 +8,6 @@
 
 #include "util/error.h"
 #include "eval/eval.h"
-#include "model/model.h"
 
 void i2v_word_eval_options_default(i2v_word_eval_options *o)
 {
@@ -68,7 +67,7 @@ static double item_cosine(const i2v_model *m, uint32_t a, uint32_t b)
         return 0;
     const float *va = i2v_model_vector(m, a), *vb = i2v_model_vector(m, b);
     double dot = 0;
-    for (uint32_t j = 0; j < m->dim; j++)
+    for (uint32_t j = 0; j < i2v_model_dim(m); j++)
         dot += (double)va[j] * vb[j];
     return (float)(dot / (na * nb));
 }

@@ -6,7 +6,6 @@
 
 #include "util/error.h"
 #include "eval/eval.h"
-#include "model/model.h"
 
 #define NO_GROUP UINT32_MAX
 
@@ -64,7 +63,7 @@ static i2v_status mean_purity(const purity_run *p, uint32_t k, double *purity, i
     double sum = 0;
     uint64_t items = 0;
     i2v_status st = I2V_OK;
-    for (uint32_t id = 0; id < p->model->size && st == I2V_OK; id++) {
+    for (uint32_t id = 0; id < i2v_model_size(p->model) && st == I2V_OK; id++) {
         if (p->group[id] == NO_GROUP)
             continue;
         uint32_t n = 0, same = 0;
@@ -92,10 +91,11 @@ i2v_status i2v_eval_purity(const i2v_model *model, FILE *in, const char *name, u
     out->purity = NAN;
     if (k == 0)
         return i2v_fail(err, I2V_ERR_INVALID, "k must be at least 1");
-    purity_run p = {model, NULL, malloc((model->size ? model->size : 1) * sizeof *p.group)};
+    const uint32_t n = i2v_model_size(model);
+    purity_run p = {model, NULL, malloc((n ? n : 1) * sizeof *p.group)};
     i2v_status st = p.group ? i2v_vocab_create(&p.group_names, err)
                             : i2v_fail_nomem(err, "reading item groups");
-    for (uint32_t i = 0; p.group && i < model->size; i++)
+    for (uint32_t i = 0; p.group && i < n; i++)
         p.group[i] = NO_GROUP;
     if (st == I2V_OK)
         st = read_groups(&p, in, name, out, err);

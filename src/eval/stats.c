@@ -7,7 +7,6 @@
 
 #include "util/error.h"
 #include "eval/eval.h"
-#include "model/model.h"
 
 double i2v_pearson(const double *x, const double *y, size_t n)
 {
@@ -96,13 +95,7 @@ double i2v_spearman(const double *x, const double *y, size_t n)
 
 double eval_input_norm(const i2v_model *m, uint32_t i)
 {
-    if (m->norms)
-        return m->norms[i];
-    const float *v = m->input + (size_t)i * m->dim;
-    double sum = 0;
-    for (uint32_t j = 0; j < m->dim; j++)
-        sum += (double)v[j] * v[j];
-    return sqrt(sum);
+    return i2v_model_norm(m, i);
 }
 
 enum { DOT_LANES = 8 };

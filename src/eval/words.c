@@ -9,7 +9,6 @@
 
 #include "util/error.h"
 #include "eval/eval.h"
-#include "model/model.h"
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include "util/error.h"
+#include "util/quote.h"
 #include "util/hash.h"
 
 i2v_format i2v_format_from_path(const char *path)
@@ -174,8 +175,7 @@ static i2v_status duplicate_item(const i2v_model *m, uint32_t first, uint32_t se
 {
     uint32_t len = m->name_length[second];
     return i2v_fail(err, I2V_ERR_FORMAT, "item '%.*s' appears twice (rows %u and %u)",
-                    (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
-                    m->names + m->name_offset[second], first + 1, second + 1);
+                    I2V_QUOTED(len, m->names + m->name_offset[second]), first + 1, second + 1);
 }
 
 static int same_name(const i2v_model *m, uint32_t a, uint32_t b)
@@ -257,6 +257,10 @@ const float *i2v_model_output(const i2v_model *m, uint32_t i)
     return (m->output && i < m->size) ? m->output + (size_t)i * m->dim : NULL;
 }
 
+int i2v_model_has_output(const i2v_model *m) { return m->output != NULL; }
+int i2v_model_has_counts(const i2v_model *m) { return m->counts != NULL; }
+const char *i2v_model_name(const i2v_model *m) { return m->source ? m->source : "model"; }
+
 int64_t i2v_model_find(const i2v_model *m, const char *item, size_t len)
 {
     if (!m->index || m->index_slots == 0)
@@ -277,6 +281,15 @@ int64_t i2v_model_find(const i2v_model *m, const char *item, size_t len)
 const i2v_train_params *i2v_model_params(const i2v_model *m)
 {
     return m->has_params ? &m->params : NULL;
+}
+
+void i2v_train_params_from_model(const i2v_model *m, i2v_train_params *params)
+{
+    if (m->has_params)
+        *params = m->params;
+    else
+        i2v_train_params_default(params);
+    params->dim = m->dim;
 }
 
 i2v_status i2v_model_write(const i2v_model *m, FILE *out, i2v_format format, const char *name,
@@ -318,8 +331,7 @@ static i2v_status norm_overflows(const i2v_model *m, uint32_t i, i2v_error *err)
     return i2v_fail(err, I2V_ERR_FORMAT,
                     "%s: row %u (item '%.*s'): the values are so large that the vector's "
                     "length overflows a float", m->source ? m->source : "model", i + 1,
-                    (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
-                    m->names + m->name_offset[i]);
+                    I2V_QUOTED(len, m->names + m->name_offset[i]));
 }
 
 i2v_status model_compute_norms(i2v_model *m, i2v_error *err)

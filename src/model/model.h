@@ -1,5 +1,7 @@
-/* Internal layout of a model, shared by the loaders, the writers, the query
- * and the evaluation code.
+/* Internal layout of a model, shared by the loaders, the writers and the
+ * query code: only model/ and query/ include this header.  Other layers
+ * read models through the accessors of <item2vec/model.h> and make new
+ * ones with model/build.h.
  *
  * A model is either owned (every array malloc'ed, as after training or
  * parsing a word2vec file) or mapped (arrays point into a read-only
@@ -8,6 +10,7 @@
 #define I2V_MODEL_H
 
 #include "item2vec.h"
+#include "model/build.h"
 
 struct i2v_model {
     uint32_t size;            /* items */
@@ -42,9 +45,6 @@ struct i2v_model {
     size_t mapping_len;
     void *owned[16];          /* free() on free */
 };
-
-/* Items are quoted in messages up to this many bytes. */
-#define MODEL_ITEM_IN_MESSAGE 200
 
 /* Registers a malloc'ed block for release with the model. */
 i2v_status model_own(i2v_model *m, void *block, i2v_error *err);
@@ -83,32 +83,9 @@ i2v_status model_verify_native(const i2v_model *m, i2v_error *err);
 /* An empty model named `name` (a copy, owned by the model). */
 i2v_status model_new(const char *name, i2v_model **out, i2v_error *err);
 
-/* Arrays a new owned model takes over (see model_from_arrays). */
-typedef struct model_arrays {
-    char *names;           /* item i at names + name_offset[i], NUL-terminated */
-    uint64_t *name_offset;
-    uint32_t *name_length;
-    uint64_t *counts;      /* or NULL */
-    float *input;          /* size x dim */
-    float *output;         /* size x dim, or NULL */
-} model_arrays;
-
-/* An owned model named `name` made of malloc'ed arrays, with its index and
- * norms built; params NULL when unknown.  The model takes the arrays
- * whatever happens: on failure they have been freed, and *arrays is
- * cleared either way. */
-i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, model_arrays *arrays,
-                             const i2v_train_params *params, i2v_model **out, i2v_error *err);
-
 /* The first row in [first, end) holding a NaN or an infinity, or end. */
 uint32_t model_first_nonfinite_row(const float *rows, uint32_t dim, uint32_t first,
                                    uint32_t end);
-
-/* Recomputes the checksums of a native file in memory: each section's
- * that lies within the data, then the header's.  Tests and fuzzers alter
- * fields with it and still reach the checks that stand behind the
- * checksums; data shorter than the header is left as it is. */
-void model_native_reseal(unsigned char *data, size_t len);
 
 /* 1 on a little-endian machine: the formats store little-endian values. */
 int model_host_is_little_endian(void);

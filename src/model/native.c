@@ -53,6 +53,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/quote.h"
 #include "util/hash.h"
 #include "model/model.h"
 
@@ -390,8 +391,7 @@ static i2v_status writable_norms(const i2v_model *m, const char *name, i2v_error
             uint32_t len = m->name_length[i];
             return i2v_fail(err, I2V_ERR_INVALID,
                             "%s: item '%.*s' (row %u) has non-finite values; not written", name,
-                            (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
-                            m->names + m->name_offset[i], i + 1);
+                            I2V_QUOTED(len, m->names + m->name_offset[i]), i + 1);
         }
     }
     return I2V_OK;
@@ -671,8 +671,7 @@ static i2v_status verify_rows(const i2v_model *m, const float *rows, const char 
     uint32_t len = m->name_length[bad];
     return i2v_fail(err, I2V_ERR_FORMAT, "%s: %s of item '%.*s' (row %u) are not all finite",
                     m->source, what,
-                    (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
-                    m->names + m->name_offset[bad], bad + 1);
+                    I2V_QUOTED(len, m->names + m->name_offset[bad]), bad + 1);
 }
 
 /* Norms within float rounding of the rows; every item found at its own

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/quote.h"
 #include "model/model.h"
 
 static i2v_status write_failed(const char *name, i2v_error *err)
@@ -73,8 +74,7 @@ static i2v_status check_names_writable(const i2v_model *m, const char *name, i2v
                                 "%s: row %u (item '%.*s'): the name holds a blank, a line "
                                 "break or a NUL byte, which word2vec formats cannot carry",
                                 name, i + 1,
-                                (int)(len < MODEL_ITEM_IN_MESSAGE ? len : MODEL_ITEM_IN_MESSAGE),
-                                (const char *)item);
+                                I2V_QUOTED(len, item));
     }
     return I2V_OK;
 }
@@ -130,7 +130,6 @@ typedef struct w2v_reader {
     size_t names_used, names_capacity;
 } w2v_reader;
 
-#define QUOTED(len, s) (int)((len) < MODEL_ITEM_IN_MESSAGE ? (len) : MODEL_ITEM_IN_MESSAGE), (s)
 #define NUMBER_MAX_CHARS 64 /* longer tokens are not numbers a writer makes */
 
 static void skip_blanks(w2v_reader *r)
@@ -267,7 +266,7 @@ static i2v_status check_row_finite(const w2v_reader *r, uint32_t i, const float 
         char place[64];
         return i2v_fail(err, I2V_ERR_FORMAT, "%s: %s (item '%.*s'): NaN or infinite value",
                         r->name, row_place(r, i, place, sizeof place),
-                        QUOTED(r->name_length[i], r->names + r->name_offset[i]));
+                        I2V_QUOTED(r->name_length[i], r->names + r->name_offset[i]));
     }
     return I2V_OK;
 }
@@ -293,7 +292,7 @@ static i2v_status read_binary_row(w2v_reader *r, uint32_t i, i2v_error *err)
     if ((size_t)(r->end - r->p) < vector_bytes)
         return i2v_fail(err, I2V_ERR_FORMAT,
                         "%s: %s (item '%.*s'): truncated: the vector needs %zu bytes, %zu left",
-                        r->name, row_place(r, i, place, sizeof place), QUOTED(len, item),
+                        r->name, row_place(r, i, place, sizeof place), I2V_QUOTED(len, item),
                         vector_bytes, (size_t)(r->end - r->p));
     float *row = r->input + (size_t)i * r->dim;
     memcpy(row, r->p, vector_bytes);
@@ -328,11 +327,11 @@ static i2v_status read_text_values(w2v_reader *r, uint32_t i, const unsigned cha
                 return I2V_OK;
             return i2v_fail(err, I2V_ERR_FORMAT, "%s: line %llu (item '%.*s'): %u values, "
                             "expected %u", r->name, (unsigned long long)r->line,
-                            QUOTED(len, item), j, r->dim);
+                            I2V_QUOTED(len, item), j, r->dim);
         }
         if (j == r->dim)
             return i2v_fail(err, I2V_ERR_FORMAT, "%s: line %llu (item '%.*s'): more than %u "
-                            "values", r->name, (unsigned long long)r->line, QUOTED(len, item),
+                            "values", r->name, (unsigned long long)r->line, I2V_QUOTED(len, item),
                             r->dim);
         const unsigned char *token = r->p;
         while (r->p < line_end && !is_blank(*r->p))
@@ -341,7 +340,7 @@ static i2v_status read_text_values(w2v_reader *r, uint32_t i, const unsigned cha
         if (!parse_value(token, token_len, &row[j]))
             return i2v_fail(err, I2V_ERR_FORMAT, "%s: line %llu (item '%.*s'): value %u, "
                             "'%.*s', is not a number", r->name, (unsigned long long)r->line,
-                            QUOTED(len, item), j + 1, QUOTED(token_len, token));
+                            I2V_QUOTED(len, item), j + 1, I2V_QUOTED(token_len, token));
     }
     return I2V_OK;
 }

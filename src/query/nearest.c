@@ -8,6 +8,7 @@
 
 #include "query/dot.h"
 #include "util/error.h"
+#include "util/quote.h"
 #include "query/nearest.h"
 #include "query/topk.h"
 
@@ -16,10 +17,7 @@
 /* gensim's guard against dividing by zero in 3CosMul. */
 #define COSMUL_EPSILON 0.000001f
 
-#define QUOTED(m, i)                                                                          \
-    (int)((m)->name_length[i] < MODEL_ITEM_IN_MESSAGE ? (m)->name_length[i]                  \
-                                                      : MODEL_ITEM_IN_MESSAGE),              \
-        (m)->names + (m)->name_offset[i]
+#define QUOTED_ROW(m, i) I2V_QUOTED((m)->name_length[i], (m)->names + (m)->name_offset[i])
 
 i2v_status query_unit(const float *query, uint32_t dim, float *unit, i2v_error *err)
 {
@@ -43,7 +41,7 @@ i2v_status query_damaged_row(const i2v_model *m, uint32_t row, i2v_error *err)
 {
     return i2v_fail(err, I2V_ERR_FORMAT,
                     "%s: row %u (item '%.*s') holds a NaN or infinite value: the model is "
-                    "damaged", m->source ? m->source : "model", row + 1, QUOTED(m, row));
+                    "damaged", m->source ? m->source : "model", row + 1, QUOTED_ROW(m, row));
 }
 
 static i2v_status check_ids(const i2v_model *m, const uint32_t *ids, size_t n, i2v_error *err)
@@ -54,7 +52,7 @@ static i2v_status check_ids(const i2v_model *m, const uint32_t *ids, size_t n, i
                             "%u items)", ids[i], m->size);
         if (!(m->norms[ids[i]] > 0.0f))
             return i2v_fail(err, I2V_ERR_INVALID, "item '%.*s' has a zero vector: no "
-                            "direction to compare with", QUOTED(m, ids[i]));
+                            "direction to compare with", QUOTED_ROW(m, ids[i]));
     }
     return I2V_OK;
 }

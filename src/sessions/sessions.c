@@ -8,6 +8,7 @@
 
 #include "sessions/csv.h"
 #include "util/error.h"
+#include "util/quote.h"
 #include "sessions/extsort.h"
 #include "sessions/sessions.h"
 #include "core/vocab.h"
@@ -255,9 +256,9 @@ static bool row_fields(log_reader *lr, const char *field[N_ROLES], size_t len[N_
     const char *why = session_parse_time(field[TIME], len[TIME], time_usec);
     if (why) {
         describe_column(lr, TIME, column, sizeof column);
-        int shown = (int)(len[TIME] > SHOWN_VALUE_BYTES ? SHOWN_VALUE_BYTES : len[TIME]);
-        snprintf(reason, size, "%s: cannot read the time '%.*s%s': %s", column, shown, field[TIME],
-                 len[TIME] > SHOWN_VALUE_BYTES ? "..." : "", why);
+        snprintf(reason, size, "%s: cannot read the time '%.*s%s': %s", column,
+                 I2V_QUOTED_TO(SHOWN_VALUE_BYTES, len[TIME], field[TIME]),
+                 I2V_QUOTE_MORE(SHOWN_VALUE_BYTES, len[TIME]), why);
         return false;
     }
     return true;

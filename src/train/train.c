@@ -17,8 +17,9 @@
 
 #include "core/corpus.h"
 #include "util/error.h"
+#include "util/quote.h"
 #include "core/kernel.h"
-#include "model/model.h"
+#include "model/build.h"
 #include "util/rng.h"
 #include "core/vocab.h"
 
@@ -70,40 +71,6 @@ typedef struct worker {
     i2v_status status;
     i2v_error err;
 } worker;
-
-void i2v_train_params_default(i2v_train_params *p)
-{
-    *p = (i2v_train_params){
-        .dim = 100, .window = 5, .negative = 5, .epochs = 5, .threads = 1,
-        .min_count = 5, .max_vocab = 0, .alpha = 0.025, .min_alpha = 0.0001,
-        .sample = 1e-3, .ns_exponent = 0.75, .seed = 1,
-    };
-}
-
-i2v_status i2v_train_params_check(const i2v_train_params *p, i2v_error *err)
-{
-    if (p->dim < 1 || p->dim > I2V_MAX_DIM)
-        return i2v_fail(err, I2V_ERR_INVALID, "--dim must be between 1 and %u", I2V_MAX_DIM);
-    if (p->window > I2V_MAX_WINDOW)
-        return i2v_fail(err, I2V_ERR_INVALID, "--window must be between 0 and %u", I2V_MAX_WINDOW);
-    if (p->negative < 1 || p->negative > I2V_MAX_NEGATIVE)
-        return i2v_fail(err, I2V_ERR_INVALID, "--negative must be between 1 and %u",
-                        I2V_MAX_NEGATIVE);
-    if (p->epochs < 1 || p->epochs > I2V_MAX_EPOCHS)
-        return i2v_fail(err, I2V_ERR_INVALID, "--epochs must be between 1 and %u", I2V_MAX_EPOCHS);
-    if (p->threads < 1 || p->threads > I2V_MAX_THREADS)
-        return i2v_fail(err, I2V_ERR_INVALID, "--threads must be between 1 and %u",
-                        I2V_MAX_THREADS);
-    if (!(p->alpha > 0) || !isfinite(p->alpha))
-        return i2v_fail(err, I2V_ERR_INVALID, "--alpha must be a positive number");
-    if (!(p->min_alpha >= 0) || p->min_alpha > p->alpha)
-        return i2v_fail(err, I2V_ERR_INVALID, "--min-alpha must be between 0 and --alpha");
-    if (!(p->sample >= 0) || !isfinite(p->sample))
-        return i2v_fail(err, I2V_ERR_INVALID, "--sample must be a number >= 0");
-    if (!isfinite(p->ns_exponent))
-        return i2v_fail(err, I2V_ERR_INVALID, "--ns-exponent must be a finite number");
-    return I2V_OK;
-}
 
 i2v_status i2v_trainer_create(const i2v_train_params *p, const char *tmpdir, i2v_trainer **out,
                               i2v_error *err)
@@ -193,12 +160,14 @@ static void carry_over_base(i2v_trainer *t)
 {
     const i2v_model *b = t->base;
     size_t row_bytes = (size_t)t->p.dim * sizeof(float);
-    for (uint32_t i = 0; i < b->size; i++) {
-        int64_t id = i2v_vocab_find(t->vocab, b->names + b->name_offset[i], b->name_length[i]);
+    for (uint32_t i = 0; i < i2v_model_size(b); i++) {
+        size_t len;
+        const char *item = i2v_model_item(b, i, &len);
+        int64_t id = i2v_vocab_find(t->vocab, item, len);
         if (id < 0)
             continue; /* cannot happen: base items are always kept */
-        memcpy(t->input + (size_t)id * t->p.dim, b->input + (size_t)i * t->p.dim, row_bytes);
-        memcpy(t->output + (size_t)id * t->p.dim, b->output + (size_t)i * t->p.dim, row_bytes);
+        memcpy(t->input + (size_t)id * t->p.dim, i2v_model_vector(b, i), row_bytes);
+        memcpy(t->output + (size_t)id * t->p.dim, i2v_model_output(b, i), row_bytes);
     }
     t->base = NULL; /* no longer needed: the caller may close it */
 }
@@ -207,23 +176,28 @@ i2v_status i2v_trainer_resume(i2v_trainer *t, const i2v_model *base, i2v_error *
 {
     if (t->corpus_read || t->base)
         return i2v_fail(err, I2V_ERR_INVALID, "resume must come before reading the corpus");
-    if (!base->output)
+    if (i2v_model_size(base) > 0 && !i2v_model_output(base, 0))
         return i2v_fail(err, I2V_ERR_FORMAT, "%s: the model has no output weights (word2vec "
                         "formats do not keep them): continuing needs a native model",
-                        base->source);
-    if (base->dim != t->p.dim)
-        return i2v_fail(err, I2V_ERR_INVALID, "--dim %u differs from the model's %u dimensions",
-                        t->p.dim, base->dim);
-    for (uint32_t i = 0; i < base->size; i++) {
+                        i2v_model_name(base));
+    if (i2v_model_dim(base) != t->p.dim)
+        return i2v_fail_param(err, I2V_ERR_INVALID, I2V_PARAM_DIM,
+                              "dim %u differs from the model's %u dimensions", t->p.dim,
+                              i2v_model_dim(base));
+    /* The merge of counts: the model's items first, with their counts,
+     * pinned so that they stay whatever the new text holds of them. */
+    for (uint32_t i = 0; i < i2v_model_size(base); i++) {
+        size_t len;
+        const char *item = i2v_model_item(base, i, &len);
         uint32_t id;
-        i2v_status st = i2v_vocab_add(t->vocab, base->names + base->name_offset[i],
-                                      base->name_length[i], 0, &id, err);
+        i2v_status st = i2v_vocab_add(t->vocab, item, len, i2v_model_count(base, i), &id, err);
         if (st != I2V_OK)
             return st;
         if (id != i)
-            return i2v_fail(err, I2V_ERR_FORMAT, "the model lists item '%s' twice",
-                            base->names + base->name_offset[i]);
+            return i2v_fail(err, I2V_ERR_FORMAT, "the model lists item '%.*s' twice",
+                            I2V_QUOTED(len, item));
     }
+    vocab_pin_all(t->vocab);
     t->base = base;
     return I2V_OK;
 }
@@ -233,9 +207,8 @@ i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i
     if (t->corpus_read)
         return i2v_fail(err, I2V_ERR_INVALID, "the trainer already read a corpus");
     t->corpus_read = 1;
-    uint32_t base_items = t->base ? t->base->size : 0;
-    i2v_status st = corpus_build(in, name, t->tmpdir, t->vocab, t->p.min_count, t->p.max_vocab,
-                                 base_items, t->base ? t->base->counts : NULL, &t->corpus, err);
+    corpus_options options = {t->tmpdir, t->p.min_count, t->p.max_vocab};
+    i2v_status st = corpus_build(&t->corpus, t->vocab, in, name, &options, err);
     if (st != I2V_OK)
         return st;
     uint32_t n = i2v_vocab_size(t->vocab);
@@ -608,9 +581,9 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
         if (st != I2V_OK)
             break;
         if (atomic_load(&t->diverged))
-            st = i2v_fail(err, I2V_ERR_DIVERGED,
-                          "training diverged in epoch %u (the loss is no longer finite); "
-                          "lower --alpha", epoch + 1);
+            st = i2v_fail_param(err, I2V_ERR_DIVERGED, I2V_PARAM_ALPHA,
+                                "training diverged in epoch %u (the loss is no longer "
+                                "finite); lower the learning rate", epoch + 1);
         else if (atomic_load(&t->cancel))
             st = i2v_fail(err, I2V_ERR_CANCELED, "training was canceled");
         else
@@ -621,8 +594,9 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
         t->pairs += atomic_load(&t->stats[i].pairs);
     size_t weights = (size_t)i2v_vocab_size(t->vocab) * t->p.dim;
     if (st == I2V_OK && (!weights_finite(t->input, weights) || !weights_finite(t->output, weights)))
-        st = i2v_fail(err, I2V_ERR_DIVERGED,
-                      "training diverged (the weights are no longer finite); lower --alpha");
+        st = i2v_fail_param(err, I2V_ERR_DIVERGED, I2V_PARAM_ALPHA,
+                            "training diverged (the weights are no longer finite); lower the "
+                            "learning rate");
     free(ids);
     free(workers);
     return st;

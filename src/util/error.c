@@ -24,6 +24,7 @@ const char *i2v_status_name(i2v_status status)
 static void set_message(i2v_error *err, i2v_status code, const char *fmt, va_list ap)
 {
     err->code = code;
+    err->param = I2V_PARAM_NONE;
     vsnprintf(err->message, sizeof err->message, fmt, ap);
 }
 
@@ -34,6 +35,18 @@ i2v_status i2v_fail(i2v_error *err, i2v_status code, const char *fmt, ...)
         va_start(ap, fmt);
         set_message(err, code, fmt, ap);
         va_end(ap);
+    }
+    return code;
+}
+
+i2v_status i2v_fail_param(i2v_error *err, i2v_status code, int param, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        set_message(err, code, fmt, ap);
+        va_end(ap);
+        err->param = param;
     }
     return code;
 }

@@ -22,6 +22,11 @@ i2v_status i2v_fail_errno(i2v_error *err, int errnum, const char *fmt, ...) I2V_
  * knows the file and line. */
 i2v_status i2v_fail_context(i2v_error *err, const char *fmt, ...) I2V_PRINTF(2, 3);
 
+/* The same as i2v_fail for an error about training parameter `param`
+ * (an i2v_param): err->param tells which. */
+i2v_status i2v_fail_param(i2v_error *err, i2v_status code, int param, const char *fmt, ...)
+    I2V_PRINTF(4, 5);
+
 /* Out of memory while doing `what`. */
 i2v_status i2v_fail_nomem(i2v_error *err, const char *what);
 

@@ -185,7 +185,8 @@ static void resume_refuses_models_it_cannot_continue(void)
     fclose(f);
     p.dim = 9;
     CHECK(i2v_trainer_create(&p, NULL, &t, &err) == I2V_OK);
-    CHECK(i2v_trainer_resume(t, m, &err) == I2V_ERR_INVALID && strstr(err.message, "--dim 9"));
+    CHECK(i2v_trainer_resume(t, m, &err) == I2V_ERR_INVALID && err.param == I2V_PARAM_DIM &&
+          strstr(err.message, "dim 9 differs"));
     i2v_trainer_free(t);
     i2v_model_free(m);
 }

@@ -76,7 +76,7 @@ static int sorts_like_reference(const test_event *ev, const test_event *want, si
                                 uint64_t budget, uint32_t fanin, const char *tmpdir, uint64_t *runs)
 {
     event_sorter *s = NULL;
-    i2v_error err = {I2V_OK, ""};
+    i2v_error err = {.code = I2V_OK};
     int ok = event_sorter_create(budget, tmpdir, fanin, &s, &err) == I2V_OK;
     for (size_t i = 0; ok && i < n; i++)
         ok = event_sorter_add(s, ev[i].user, ev[i].user_len, ev[i].time, ev[i].item, 0, &err) ==

@@ -72,7 +72,7 @@ static void thread_shares_cover_each_sequence_once(void)
     i2v_error err;
     corpus c;
     CHECK(i2v_vocab_create(&v, &err) == I2V_OK);
-    CHECK(corpus_build(f, "text", NULL, v, 1, 0, 0, NULL, &c, &err) == I2V_OK);
+    CHECK(corpus_build(&c, v, f, "text", &(corpus_options){NULL, 1, 0}, &err) == I2V_OK);
     fclose(f);
     for (uint32_t parts = 1; parts <= 9; parts++) {
         uint64_t items = 0, sequences = 0;
@@ -111,7 +111,7 @@ static void long_sequences_cross_spool_blocks_whole(void)
     i2v_error err;
     corpus c;
     CHECK(i2v_vocab_create(&v, &err) == I2V_OK);
-    CHECK(corpus_build(f, "text", NULL, v, 1, 0, 0, NULL, &c, &err) == I2V_OK);
+    CHECK(corpus_build(&c, v, f, "text", &(corpus_options){NULL, 1, 0}, &err) == I2V_OK);
     fclose(f);
     CHECK(c.sequences == 3 && c.items == n + 4);
     for (uint32_t parts = 1; parts <= 4; parts++) {
@@ -200,13 +200,51 @@ static void parameters_out_of_range_are_named(void)
     i2v_train_params_default(&p);
     CHECK(i2v_train_params_check(&p, &err) == I2V_OK);
     p.dim = 0;
-    CHECK(i2v_train_params_check(&p, &err) == I2V_ERR_INVALID && strstr(err.message, "--dim"));
+    CHECK(i2v_train_params_check(&p, &err) == I2V_ERR_INVALID && err.param == I2V_PARAM_DIM &&
+          strncmp(err.message, "dim ", 4) == 0);
     i2v_train_params_default(&p);
     p.min_alpha = 1;
-    CHECK(i2v_train_params_check(&p, &err) == I2V_ERR_INVALID && strstr(err.message, "--min-alpha"));
+    CHECK(i2v_train_params_check(&p, &err) == I2V_ERR_INVALID &&
+          err.param == I2V_PARAM_MIN_ALPHA && strncmp(err.message, "min-alpha ", 10) == 0);
     i2v_train_params_default(&p);
     p.ns_exponent = INFINITY;
-    CHECK(i2v_train_params_check(&p, &err) == I2V_ERR_INVALID);
+    CHECK(i2v_train_params_check(&p, &err) == I2V_ERR_INVALID &&
+          err.param == I2V_PARAM_NS_EXPONENT);
+    i2v_train_params_default(&p);
+    p.alpha = 0; /* the range excludes its lower end */
+    CHECK(i2v_train_params_check(&p, &err) == I2V_ERR_INVALID && err.param == I2V_PARAM_ALPHA);
+}
+
+/* The table is the one place parameters are described: every row has a
+ * name found again by lookup, its default passes its own check, and the
+ * ends of its range pass while what lies just outside fails. */
+static void parameter_table_agrees_with_defaults_and_check(void)
+{
+    i2v_train_params p;
+    i2v_train_params_default(&p);
+    CHECK(i2v_param_describe(I2V_PARAM_COUNT) == NULL);
+    CHECK(i2v_param_lookup("no-such-parameter") == I2V_PARAM_NONE);
+    for (int k = 0; k < I2V_PARAM_COUNT; k++) {
+        const i2v_param_info *in = i2v_param_describe((i2v_param)k);
+        CHECK(in && in->name && in->doc && i2v_param_lookup(in->name) == k);
+        if (in->type == I2V_PARAM_WHOLE) {
+            CHECK(i2v_param_whole(&p, (i2v_param)k) == (uint64_t)in->default_value);
+            CHECK(i2v_param_check_whole((i2v_param)k, in->whole_min, NULL) == I2V_OK);
+            CHECK(i2v_param_check_whole((i2v_param)k, in->whole_max, NULL) == I2V_OK);
+            if (in->whole_min > 0)
+                CHECK(i2v_param_check_whole((i2v_param)k, in->whole_min - 1, NULL) != I2V_OK);
+            if (in->whole_max < UINT64_MAX)
+                CHECK(i2v_param_check_whole((i2v_param)k, in->whole_max + 1, NULL) != I2V_OK);
+        } else {
+            CHECK(i2v_param_real(&p, (i2v_param)k) == in->default_value);
+            CHECK(i2v_param_check_real((i2v_param)k, in->real_max, NULL) == I2V_OK);
+            CHECK(i2v_param_check_real((i2v_param)k, in->real_max * 2 + 1, NULL) != I2V_OK);
+            CHECK(i2v_param_check_real((i2v_param)k, NAN, NULL) != I2V_OK);
+            CHECK((i2v_param_check_real((i2v_param)k, in->real_min, NULL) == I2V_OK) ==
+                  !in->real_min_open);
+        }
+    }
+    CHECK(i2v_train_params_check(&p, NULL) == I2V_OK);
 }
 
 int main(void)
@@ -217,5 +255,6 @@ int main(void)
     RUN(one_thread_and_a_seed_give_identical_models);
     RUN(divergence_is_reported_not_written);
     RUN(parameters_out_of_range_are_named);
+    RUN(parameter_table_agrees_with_defaults_and_check);
     CHECK_EXIT();
 }
