@@ -1,5 +1,6 @@
-/* Opening models: which format, and where the bytes come from.  A regular
- * file is memory-mapped: a native model is then used in place (the
+/* Model files in and out: the one place that knows which format reads or
+ * writes what (native.c and w2v.c know only their own).  Reading: a
+ * regular file is memory-mapped; a native model is then used in place (the
  * mapping lives as long as the model), word2vec files are parsed from the
  * mapping and unmapped.  Pipes and in-memory data are copied. */
 #include <errno.h>
@@ -11,7 +12,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
-#include "model/model.h"
+#include "model/formats.h"
 
 /* The first half of the native magic: a file that starts like a native
  * model is read as one, so a damaged magic is reported as such rather than
@@ -20,6 +21,39 @@
 #define NATIVE_MAGIC_PREFIX_BYTES 4
 #define NATIVE_ALIGN_BYTES 64
 #define READ_CHUNK_BYTES (1u << 20)
+
+i2v_format i2v_format_from_path(const char *path)
+{
+    size_t n = strlen(path);
+    if (n >= 4 && strcmp(path + n - 4, ".bin") == 0)
+        return I2V_FORMAT_W2V_BIN;
+    if (n >= 4 && (strcmp(path + n - 4, ".txt") == 0 || strcmp(path + n - 4, ".vec") == 0))
+        return I2V_FORMAT_W2V_TEXT;
+    return I2V_FORMAT_NATIVE;
+}
+
+const char *i2v_format_name(i2v_format format)
+{
+    switch (format) {
+    case I2V_FORMAT_W2V_BIN: return "word2vec-binary";
+    case I2V_FORMAT_W2V_TEXT: return "word2vec-text";
+    case I2V_FORMAT_NATIVE: return "native";
+    case I2V_FORMAT_AUTO: break;
+    }
+    return "auto";
+}
+
+i2v_status i2v_model_write(const i2v_model *m, FILE *out, i2v_format format, const char *name,
+                           i2v_error *err)
+{
+    switch (format) {
+    case I2V_FORMAT_W2V_BIN: return model_write_w2v(m, out, 1, name, err);
+    case I2V_FORMAT_W2V_TEXT: return model_write_w2v(m, out, 0, name, err);
+    case I2V_FORMAT_NATIVE: return model_write_native(m, out, name, err);
+    case I2V_FORMAT_AUTO: break;
+    }
+    return i2v_fail(err, I2V_ERR_INVALID, "%s: no model format given", name);
+}
 
 static i2v_format detect_format(const unsigned char *data, size_t len)
 {

@@ -9,27 +9,6 @@
 #include "util/quote.h"
 #include "util/hash.h"
 
-i2v_format i2v_format_from_path(const char *path)
-{
-    size_t n = strlen(path);
-    if (n >= 4 && strcmp(path + n - 4, ".bin") == 0)
-        return I2V_FORMAT_W2V_BIN;
-    if (n >= 4 && (strcmp(path + n - 4, ".txt") == 0 || strcmp(path + n - 4, ".vec") == 0))
-        return I2V_FORMAT_W2V_TEXT;
-    return I2V_FORMAT_NATIVE;
-}
-
-const char *i2v_format_name(i2v_format format)
-{
-    switch (format) {
-    case I2V_FORMAT_W2V_BIN: return "word2vec-binary";
-    case I2V_FORMAT_W2V_TEXT: return "word2vec-text";
-    case I2V_FORMAT_NATIVE: return "native";
-    case I2V_FORMAT_AUTO: break;
-    }
-    return "auto";
-}
-
 i2v_status model_own(i2v_model *m, void *block, i2v_error *err)
 {
     for (size_t i = 0; i < sizeof m->owned / sizeof m->owned[0]; i++) {
@@ -290,18 +269,6 @@ void i2v_train_params_from_model(const i2v_model *m, i2v_train_params *params)
     else
         i2v_train_params_default(params);
     params->dim = m->dim;
-}
-
-i2v_status i2v_model_write(const i2v_model *m, FILE *out, i2v_format format, const char *name,
-                           i2v_error *err)
-{
-    switch (format) {
-    case I2V_FORMAT_W2V_BIN: return model_write_w2v(m, out, 1, name, err);
-    case I2V_FORMAT_W2V_TEXT: return model_write_w2v(m, out, 0, name, err);
-    case I2V_FORMAT_NATIVE: return model_write_native(m, out, name, err);
-    case I2V_FORMAT_AUTO: break;
-    }
-    return i2v_fail(err, I2V_ERR_INVALID, "%s: no model format given", name);
 }
 
 /* Eight running sums in double: precise, and independent additions the

@@ -60,26 +60,6 @@ i2v_status model_compute_norms(i2v_model *m, i2v_error *err);
 /* Slots an index over n items should have: a power of two, >= 2n. */
 uint64_t model_index_slots(uint32_t n);
 
-/* Format-specific writers (the stream is the caller's). */
-i2v_status model_write_w2v(const i2v_model *m, FILE *out, int binary, const char *name,
-                           i2v_error *err);
-i2v_status model_write_native(const i2v_model *m, FILE *out, const char *name,
-                              i2v_error *err);
-
-/* Loaders (model_load.c dispatches; `data` stays owned by the caller,
- * except that native models point into it, so it must outlive them). */
-i2v_status model_parse_native(const unsigned char *data, size_t len, const char *name,
-                              i2v_model **out, i2v_error *err);
-i2v_status model_parse_w2v(const unsigned char *data, size_t len, int binary, const char *name,
-                           i2v_model **out, i2v_error *err);
-
-/* 1 when word2vec data looks like the text format, 0 for binary. */
-int model_w2v_looks_textual(const unsigned char *data, size_t len);
-
-/* Full check of a native model: every checksum, every value finite,
- * norms and index consistent with the rows and names. */
-i2v_status model_verify_native(const i2v_model *m, i2v_error *err);
-
 /* An empty model named `name` (a copy, owned by the model). */
 i2v_status model_new(const char *name, i2v_model **out, i2v_error *err);
 

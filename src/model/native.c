@@ -55,7 +55,7 @@
 #include "util/error.h"
 #include "util/quote.h"
 #include "util/hash.h"
-#include "model/model.h"
+#include "model/formats.h"
 
 #define NATIVE_MAGIC "\x89I2V\r\n\x1a\n"
 #define NATIVE_MAGIC_BYTES 8

@@ -19,7 +19,7 @@
 
 #include "util/error.h"
 #include "util/quote.h"
-#include "model/model.h"
+#include "model/formats.h"
 
 static i2v_status write_failed(const char *name, i2v_error *err)
 {

@@ -2,7 +2,7 @@
  * text from binary: parsing refuses or accepts, and an accepted model
  * keeps the contract of fuzz_common.h. */
 #include "fuzz_common.h"
-#include "model/model.h"
+#include "model/formats.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
