@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/tempfile.h"
 #include "core/reader.h"
 #include "core/vocab.h"
 
@@ -21,17 +22,8 @@ typedef struct id_writer {
 
 static i2v_status write_all(int fd, const void *data, size_t bytes, i2v_error *err)
 {
-    const char *p = data;
-    while (bytes > 0) {
-        ssize_t n = write(fd, p, bytes);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return i2v_fail_errno(err, errno, "writing the corpus spool (temporary directory)");
-        }
-        p += n;
-        bytes -= (size_t)n;
-    }
+    if (fd_write_all(fd, data, bytes) != 0)
+        return i2v_fail_errno(err, errno, "writing the corpus spool (temporary directory)");
     return I2V_OK;
 }
 
@@ -51,25 +43,7 @@ static i2v_status writer_put(id_writer *w, uint32_t id, i2v_error *err)
 
 static i2v_status open_spool(const char *tmpdir, int *fd_out, i2v_error *err)
 {
-    if (!tmpdir || !*tmpdir)
-        tmpdir = getenv("TMPDIR");
-    if (!tmpdir || !*tmpdir)
-        tmpdir = "/tmp";
-    size_t n = strlen(tmpdir) + 32;
-    char *path = malloc(n);
-    if (!path)
-        return i2v_fail_nomem(err, "naming the corpus spool");
-    snprintf(path, n, "%s/item2vec-spool-XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        i2v_status st = i2v_fail_errno(err, errno, "%s: cannot create the corpus spool", tmpdir);
-        free(path);
-        return st;
-    }
-    unlink(path); /* gone from the directory at once: nothing to clean up */
-    free(path);
-    *fd_out = fd;
-    return I2V_OK;
+    return temp_open_unlinked(tmpdir, "item2vec-spool", "the corpus spool", fd_out, err);
 }
 
 /* Pass 1: text -> provisional ids (order of first appearance). */
@@ -110,20 +84,11 @@ static i2v_status spool_text(FILE *in, const char *name, i2v_vocab *vocab, id_wr
 static i2v_status read_ids(int fd, uint64_t entry, uint32_t *buf, size_t want, size_t *got,
                            i2v_error *err)
 {
-    size_t bytes = want * sizeof *buf, done = 0;
-    off_t offset = (off_t)(entry * sizeof *buf);
-    while (done < bytes) {
-        ssize_t n = pread(fd, (char *)buf + done, bytes - done, offset + (off_t)done);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return i2v_fail_errno(err, errno, "reading the corpus spool");
-        }
-        if (n == 0)
-            break;
-        done += (size_t)n;
-    }
-    *got = done / sizeof *buf;
+    *got = 0;
+    ssize_t n = fd_pread_all(fd, buf, want * sizeof *buf, (off_t)(entry * sizeof *buf));
+    if (n < 0)
+        return i2v_fail_errno(err, errno, "reading the corpus spool");
+    *got = (size_t)n / sizeof *buf;
     return I2V_OK;
 }
 

@@ -120,21 +120,24 @@ static i2v_status read_line(word_index *w, const eval_reader *r, i2v_analogy_met
     return answer_question(w, r, method, &out->sections[out->n_sections - 1], err);
 }
 
+typedef struct question_run {
+    word_index *w;
+    i2v_analogy_method method;
+    i2v_analogy_eval *out;
+} question_run;
+
+static i2v_status question_line(const eval_reader *r, void *state, i2v_error *err)
+{
+    question_run *q = state;
+    return read_line(q->w, r, q->method, q->out, err);
+}
+
 static i2v_status read_questions(word_index *w, FILE *in, const char *name,
                                  i2v_analogy_method method, i2v_analogy_eval *out,
                                  i2v_error *err)
 {
-    eval_reader r;
-    i2v_status st = eval_reader_init(&r, in, name, err);
-    if (st != I2V_OK)
-        return st;
-    int more;
-    while (st == I2V_OK && (more = eval_reader_next(&r, err)) > 0)
-        st = read_line(w, &r, method, out, err);
-    if (st == I2V_OK && more < 0)
-        st = err->code;
-    eval_reader_free(&r);
-    return st;
+    question_run q = {w, method, out};
+    return eval_reader_each(in, name, question_line, &q, err);
 }
 
 static i2v_status sum_sections(i2v_analogy_eval *out, i2v_error *err)

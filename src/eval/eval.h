@@ -38,6 +38,14 @@ int eval_reader_next(eval_reader *r, i2v_error *err);
 /* Field i of the current line (NUL-terminated); *len gets its length. */
 const char *eval_field(const eval_reader *r, size_t i, size_t *len);
 
+/* What eval_reader_each calls for each non-blank line. */
+typedef i2v_status (*eval_line_fn)(const eval_reader *r, void *state, i2v_error *err);
+
+/* Reads `in` (named `name` in messages) to its end and calls line() for
+ * every non-blank line, stopping at the first failure it returns. */
+i2v_status eval_reader_each(FILE *in, const char *name, eval_line_fn line, void *state,
+                            i2v_error *err);
+
 /* Counts a malformed line and keeps its number if it is among the first. */
 void eval_note_malformed(i2v_eval_malformed *m, uint64_t line);
 

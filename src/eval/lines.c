@@ -100,6 +100,25 @@ const char *eval_field(const eval_reader *r, size_t i, size_t *len)
     return r->text + r->offset[i];
 }
 
+i2v_status eval_reader_each(FILE *in, const char *name, eval_line_fn line, void *state,
+                            i2v_error *err)
+{
+    i2v_error scratch; /* the reader reports its failures through err */
+    if (!err)
+        err = &scratch;
+    eval_reader r;
+    i2v_status st = eval_reader_init(&r, in, name, err);
+    if (st != I2V_OK)
+        return st;
+    int more;
+    while (st == I2V_OK && (more = eval_reader_next(&r, err)) > 0)
+        st = line(&r, state, err);
+    if (st == I2V_OK && more < 0)
+        st = err->code;
+    eval_reader_free(&r);
+    return st;
+}
+
 void eval_note_malformed(i2v_eval_malformed *m, uint64_t line)
 {
     if (m->count < I2V_EVAL_LINES_KEPT)

@@ -315,20 +315,22 @@ static void run_free(next_run *s)
     free(s->train_history);
 }
 
+typedef struct line_run {
+    next_run *s;
+    i2v_next_eval *out;
+} line_run;
+
+static i2v_status next_line(const eval_reader *r, void *state, i2v_error *err)
+{
+    line_run *l = state;
+    return evaluate_line(l->s, r, l->out, err);
+}
+
 static i2v_status read_lines(next_run *s, FILE *in, const char *name, i2v_next_eval *out,
                              i2v_error *err)
 {
-    eval_reader r;
-    i2v_status st = eval_reader_init(&r, in, name, err);
-    if (st != I2V_OK)
-        return st;
-    int more;
-    while (st == I2V_OK && (more = eval_reader_next(&r, err)) > 0)
-        st = evaluate_line(s, &r, out, err);
-    if (st == I2V_OK && more < 0)
-        st = err->code;
-    eval_reader_free(&r);
-    return st;
+    line_run l = {s, out};
+    return eval_reader_each(in, name, next_line, &l, err);
 }
 
 i2v_status i2v_eval_next_item(const i2v_model *model, const i2v_baselines *baselines, FILE *in,

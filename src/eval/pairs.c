@@ -74,7 +74,7 @@ static double item_cosine(const i2v_model *m, uint32_t a, uint32_t b)
 
 /* One non-blank line: a comment, a malformed line, an unknown pair or a
  * pair to score. */
-static i2v_status read_pair(eval_reader *r, word_index *w, i2v_pairs_eval *out,
+static i2v_status read_pair(const eval_reader *r, word_index *w, i2v_pairs_eval *out,
                             score_series *series, i2v_error *err)
 {
     size_t len_a, len_b;
@@ -102,20 +102,23 @@ static i2v_status read_pair(eval_reader *r, word_index *w, i2v_pairs_eval *out,
     return series_push(series, human, item_cosine(w->model, (uint32_t)ia, (uint32_t)ib), err);
 }
 
+typedef struct pair_run {
+    word_index *w;
+    i2v_pairs_eval *out;
+    score_series *series;
+} pair_run;
+
+static i2v_status pair_line(const eval_reader *r, void *state, i2v_error *err)
+{
+    pair_run *p = state;
+    return read_pair(r, p->w, p->out, p->series, err);
+}
+
 static i2v_status read_pairs(FILE *in, const char *name, word_index *w, i2v_pairs_eval *out,
                              score_series *series, i2v_error *err)
 {
-    eval_reader r;
-    i2v_status st = eval_reader_init(&r, in, name, err);
-    if (st != I2V_OK)
-        return st;
-    int more;
-    while (st == I2V_OK && (more = eval_reader_next(&r, err)) > 0)
-        st = read_pair(&r, w, out, series, err);
-    if (st == I2V_OK && more < 0)
-        st = err->code;
-    eval_reader_free(&r);
-    return st;
+    pair_run p = {w, out, series};
+    return eval_reader_each(in, name, pair_line, &p, err);
 }
 
 i2v_status i2v_eval_pairs(const i2v_model *model, FILE *in, const char *name,

@@ -38,20 +38,22 @@ static i2v_status read_membership(purity_run *p, const eval_reader *r, i2v_purit
     return i2v_vocab_add(p->group_names, group, group_len, 1, &p->group[id], err);
 }
 
+typedef struct membership_run {
+    purity_run *p;
+    i2v_purity_eval *out;
+} membership_run;
+
+static i2v_status membership_line(const eval_reader *r, void *state, i2v_error *err)
+{
+    membership_run *m = state;
+    return read_membership(m->p, r, m->out, err);
+}
+
 static i2v_status read_groups(purity_run *p, FILE *in, const char *name, i2v_purity_eval *out,
                               i2v_error *err)
 {
-    eval_reader r;
-    i2v_status st = eval_reader_init(&r, in, name, err);
-    if (st != I2V_OK)
-        return st;
-    int more;
-    while (st == I2V_OK && (more = eval_reader_next(&r, err)) > 0)
-        st = read_membership(p, &r, out, err);
-    if (st == I2V_OK && more < 0)
-        st = err->code;
-    eval_reader_free(&r);
-    return st;
+    membership_run m = {p, out};
+    return eval_reader_each(in, name, membership_line, &m, err);
 }
 
 /* Mean over grouped items of the same-group share of their k neighbours. */

@@ -34,20 +34,25 @@ static void list_line(const i2v_model *model, const eval_reader *r, unsigned cha
     }
 }
 
+typedef struct list_run {
+    const i2v_model *model;
+    unsigned char *chosen;
+    i2v_item_list_report *report;
+} list_run;
+
+static i2v_status list_each(const eval_reader *r, void *state, i2v_error *err)
+{
+    (void)err;
+    list_run *l = state;
+    list_line(l->model, r, l->chosen, l->report);
+    return I2V_OK;
+}
+
 static i2v_status read_list(const i2v_model *model, FILE *in, const char *name,
                             unsigned char *chosen, i2v_item_list_report *report, i2v_error *err)
 {
-    eval_reader r;
-    i2v_status st = eval_reader_init(&r, in, name, err);
-    if (st != I2V_OK)
-        return st;
-    int more;
-    while ((more = eval_reader_next(&r, err)) > 0)
-        list_line(model, &r, chosen, report);
-    if (more < 0)
-        st = err->code;
-    eval_reader_free(&r);
-    return st;
+    list_run l = {model, chosen, report};
+    return eval_reader_each(in, name, list_each, &l, err);
 }
 
 /* The marked ids, ascending. */
@@ -122,20 +127,23 @@ static i2v_status group_line(i2v_item_groups *g, const i2v_model *model, const e
     return st;
 }
 
+typedef struct group_run {
+    i2v_item_groups *g;
+    const i2v_model *model;
+    i2v_item_groups_report *report;
+} group_run;
+
+static i2v_status group_each(const eval_reader *r, void *state, i2v_error *err)
+{
+    group_run *run = state;
+    return group_line(run->g, run->model, r, run->report, err);
+}
+
 static i2v_status read_groups(i2v_item_groups *g, const i2v_model *model, FILE *in,
                               const char *name, i2v_item_groups_report *report, i2v_error *err)
 {
-    eval_reader r;
-    i2v_status st = eval_reader_init(&r, in, name, err);
-    if (st != I2V_OK)
-        return st;
-    int more;
-    while (st == I2V_OK && (more = eval_reader_next(&r, err)) > 0)
-        st = group_line(g, model, &r, report, err);
-    if (st == I2V_OK && more < 0)
-        st = err->code;
-    eval_reader_free(&r);
-    return st;
+    group_run run = {g, model, report};
+    return eval_reader_each(in, name, group_each, &run, err);
 }
 
 static i2v_status groups_create(uint32_t size, i2v_item_groups **out, i2v_error *err)

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/tempfile.h"
 
 /* One buffered event, 32 bytes.  The first PREFIX_BYTES of the user sit in
  * the key itself, zero-padded, compared as big-endian integers: user ids of
@@ -190,38 +191,14 @@ static void sort_keys(sort_key *keys, sort_key *scratch, size_t n, const char *u
 
 static i2v_status open_run_file(const char *tmpdir, int *fd_out, i2v_error *err)
 {
-    size_t n = strlen(tmpdir) + 40;
-    char *path = malloc(n);
-    if (!path)
-        return i2v_fail_nomem(err, "naming a temporary sort file");
-    snprintf(path, n, "%s/item2vec-sessions-XXXXXX", tmpdir);
-    int fd = mkstemp(path);
-    if (fd < 0) {
-        i2v_status st = i2v_fail_errno(err, errno, "%s: cannot create a temporary sort file",
-                                       tmpdir);
-        free(path);
-        return st;
-    }
-    /* Gone from the directory at once: no exit path can leave it behind. */
-    unlink(path);
-    free(path);
-    *fd_out = fd;
-    return I2V_OK;
+    return temp_open_unlinked(tmpdir, "item2vec-sessions", "a temporary sort file", fd_out, err);
 }
 
 static i2v_status write_all(int fd, const char *data, size_t n, const char *tmpdir,
                             i2v_error *err)
 {
-    while (n > 0) {
-        ssize_t done = write(fd, data, n);
-        if (done < 0) {
-            if (errno == EINTR)
-                continue;
-            return i2v_fail_errno(err, errno, "%s: writing a temporary sort file", tmpdir);
-        }
-        data += done;
-        n -= (size_t)done;
-    }
+    if (fd_write_all(fd, data, n) != 0)
+        return i2v_fail_errno(err, errno, "%s: writing a temporary sort file", tmpdir);
     return I2V_OK;
 }
 
@@ -424,10 +401,7 @@ i2v_status event_sorter_create(uint64_t memory_bytes, const char *tmpdir, uint32
     if (fanin < 2)
         return i2v_fail(err, I2V_ERR_INVALID, "merge fan-in %u: at least 2 runs are merged at once",
                         fanin);
-    if (!tmpdir || !*tmpdir)
-        tmpdir = getenv("TMPDIR");
-    if (!tmpdir || !*tmpdir)
-        tmpdir = "/tmp";
+    tmpdir = temp_dir(tmpdir);
     event_sorter *s = calloc(1, sizeof *s);
     if (!s || !(s->tmpdir = strdup(tmpdir))) {
         free(s);
