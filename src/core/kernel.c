@@ -13,6 +13,7 @@
 #include "core/kernel.h"
 
 #include "util/cpu.h"
+#include "util/vec.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -60,10 +61,7 @@ static double reference_block(float *const *in, uint32_t n_in, float *const *out
     float *g = scratch + (size_t)n_in * dim;      /* n_in x n_out */
     for (uint32_t i = 0; i < n_in; i++)
         for (uint32_t j = 0; j < n_out; j++) {
-            float f = 0;
-            for (uint32_t k = 0; k < dim; k++)
-                f += in[i][k] * out[j][k];
-            g[(size_t)i * n_out + j] = f;
+            g[(size_t)i * n_out + j] = vec_dot(in[i], out[j], dim);
         }
     double loss = gradients(g, n_in, n_out, alpha, want_loss);
     for (uint32_t i = 0; i < n_in; i++) {
@@ -247,24 +245,26 @@ static const sgns_kernel avx512_kernel = {"avx512", avx512_block};
 
 #endif /* I2V_X86 */
 
+/* The variants by the instruction set they need (NULL: not built here). */
+static const sgns_kernel *const kernels_by_level[CPU_LEVELS] = {
+    [CPU_BASELINE] = &reference_kernel,
+#ifdef I2V_X86
+    [CPU_AVX2_FMA] = &avx2_kernel,
+    [CPU_AVX512F] = &avx512_kernel,
+#endif
+};
+
 size_t sgns_kernels_available(const sgns_kernel **out, size_t max)
 {
     size_t n = 0;
-    if (n < max)
-        out[n++] = &reference_kernel;
-#ifdef I2V_X86
-    cpu_features cpu = cpu_detect();
-    if (n < max && cpu.avx2_fma)
-        out[n++] = &avx2_kernel;
-    if (n < max && cpu.avx512f)
-        out[n++] = &avx512_kernel;
-#endif
+    for (int level = 0; level < CPU_LEVELS && n < max; level++)
+        if (kernels_by_level[level] && cpu_runs((cpu_level)level))
+            out[n++] = kernels_by_level[level];
     return n;
 }
 
 const sgns_kernel *sgns_kernel_best(void)
 {
-    const sgns_kernel *all[4];
-    size_t n = sgns_kernels_available(all, 4);
-    return all[n - 1];
+    const sgns_kernel *all[CPU_LEVELS];
+    return all[sgns_kernels_available(all, CPU_LEVELS) - 1];
 }

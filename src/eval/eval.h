@@ -95,10 +95,6 @@ i2v_status fold_case(void *locale, const char *s, size_t len, char **buf, size_t
 /* The L2 norm of item i's input vector (computed when the model has none). */
 double eval_input_norm(const i2v_model *model, uint32_t i);
 
-/* Dot product of two float vectors, accumulated in several lanes so the
- * compiler can vectorise it. */
-float eval_dot(const float *a, const float *b, uint32_t n);
-
 /* i2v_spearman that reports a failed allocation instead of answering NAN. */
 i2v_status eval_spearman(const double *x, const double *y, size_t n, double *rho,
                          i2v_error *err);

@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "eval/eval.h"
 #include "eval/next.h"
+#include "util/vec.h"
 
 #define NO_ID UINT32_MAX
 
@@ -82,7 +83,7 @@ static i2v_rank_metrics finish(const metric_sum *s, uint64_t lines)
 static float candidate_score(const next_run *s, uint32_t c)
 {
     uint32_t dim = i2v_model_dim(s->model);
-    float dot = eval_dot(s->query, s->candidates + (size_t)c * dim, dim);
+    float dot = vec_dot(s->query, s->candidates + (size_t)c * dim, dim);
     return s->cosine ? dot * s->inverse_norm[c] : dot;
 }
 

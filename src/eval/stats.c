@@ -98,23 +98,6 @@ double eval_input_norm(const i2v_model *m, uint32_t i)
     return i2v_model_norm(m, i);
 }
 
-enum { DOT_LANES = 8 };
-
-float eval_dot(const float *a, const float *b, uint32_t n)
-{
-    float lane[DOT_LANES] = {0};
-    uint32_t j = 0;
-    for (; j + DOT_LANES <= n; j += DOT_LANES)
-        for (uint32_t l = 0; l < DOT_LANES; l++)
-            lane[l] += a[j + l] * b[j + l];
-    float sum = 0;
-    for (uint32_t l = 0; l < DOT_LANES; l++)
-        sum += lane[l];
-    for (; j < n; j++)
-        sum += a[j] * b[j];
-    return sum;
-}
-
 /* ---- cyclic Jacobi --------------------------------------------------- */
 
 enum { JACOBI_MAX_SWEEPS = 100 };

@@ -7,6 +7,7 @@
 
 #include "util/error.h"
 #include "util/quote.h"
+#include "util/vec.h"
 #include "util/hash.h"
 
 i2v_status model_own(i2v_model *m, void *block, i2v_error *err)
@@ -271,23 +272,7 @@ void i2v_train_params_from_model(const i2v_model *m, i2v_train_params *params)
     params->dim = m->dim;
 }
 
-/* Eight running sums in double: precise, and independent additions the
- * CPU can overlap, several times faster than one chain on wide rows. */
-#define NORM_LANES 8
-
-static float row_norm(const float *v, uint32_t dim)
-{
-    double lane[NORM_LANES] = {0};
-    uint32_t j = 0;
-    for (; j + NORM_LANES <= dim; j += NORM_LANES)
-        for (uint32_t l = 0; l < NORM_LANES; l++)
-            lane[l] += (double)v[j + l] * v[j + l];
-    for (uint32_t l = 0; j + l < dim; l++)
-        lane[l] += (double)v[j + l] * v[j + l];
-    double sum = ((lane[0] + lane[4]) + (lane[1] + lane[5])) +
-                 ((lane[2] + lane[6]) + (lane[3] + lane[7]));
-    return (float)sqrt(sum);
-}
+static float row_norm(const float *v, uint32_t dim) { return (float)vec_norm(v, dim); }
 
 /* Finite values can still make a length beyond the largest float (values
  * near 3.4e38): no cosine can be computed with such a row, so the model

@@ -56,6 +56,7 @@
 #include "util/quote.h"
 #include "util/hash.h"
 #include "model/formats.h"
+#include "util/vec.h"
 
 #define NATIVE_MAGIC "\x89I2V\r\n\x1a\n"
 #define NATIVE_MAGIC_BYTES 8
@@ -679,11 +680,7 @@ static i2v_status verify_rows(const i2v_model *m, const float *rows, const char 
 static i2v_status verify_norms_and_names(const i2v_model *m, i2v_error *err)
 {
     for (uint32_t i = 0; i < m->size; i++) {
-        const float *v = m->input + (size_t)i * m->dim;
-        double sum = 0;
-        for (uint32_t j = 0; j < m->dim; j++)
-            sum += (double)v[j] * v[j];
-        double norm = sqrt(sum);
+        double norm = vec_norm(m->input + (size_t)i * m->dim, m->dim);
         if (fabs(norm - m->norms[i]) > 1e-5 * norm + 1e-30)
             return corrupt(err, m->source, "a stored norm does not match its vector");
         const char *item = m->names + m->name_offset[i];

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "util/cpu.h"
+#include "util/vec.h"
 
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
 #define DOT_HAVE_X86 1
@@ -11,22 +12,8 @@
 
 /* ---- portable C ---------------------------------------------------- */
 
-/* Eight running sums, lane l taking products l, l+8, l+16, ...: a fixed
- * order on every call, with room for the CPU to overlap the additions. */
-#define SCALAR_LANES 8
-
-static float dot_scalar(const float *a, const float *b, size_t n)
-{
-    float lane[SCALAR_LANES] = {0};
-    size_t j = 0;
-    for (; j + SCALAR_LANES <= n; j += SCALAR_LANES)
-        for (size_t l = 0; l < SCALAR_LANES; l++)
-            lane[l] += a[j + l] * b[j + l];
-    for (size_t l = 0; j + l < n; l++)
-        lane[l] += a[j + l] * b[j + l];
-    return ((lane[0] + lane[4]) + (lane[1] + lane[5])) +
-           ((lane[2] + lane[6]) + (lane[3] + lane[7]));
-}
+/* The library's scalar order (util/vec.h). */
+static float dot_scalar(const float *a, const float *b, size_t n) { return vec_dot(a, b, n); }
 
 static void dots_scalar(const float *query, const float *rows, size_t n_rows, size_t dim,
                         float *out)
@@ -59,7 +46,7 @@ static void panel_scalar(const float *queries, size_t nq, const float *panel, co
 
 static const dot_kernel scalar_kernel = {"scalar", dot_scalar, dots_scalar, panel_scalar};
 
-const dot_kernel *dot_kernel_scalar(void) { return &scalar_kernel; }
+const dot_kernel *dot_kernel_reference(void) { return &scalar_kernel; }
 
 void dot_pack_panel(const float *rows, size_t n_rows, size_t stride, size_t dim, float *panel)
 {
@@ -296,23 +283,28 @@ AVX512_TARGET static void panel_avx512(const float *queries, size_t nq, const fl
 
 static const dot_kernel avx512_kernel = {"avx512", dot_avx512, dots_avx512, panel_avx512};
 
-const dot_kernel *dot_kernel_avx2(void) { return cpu_detect().avx2_fma ? &avx2_kernel : NULL; }
-const dot_kernel *dot_kernel_avx512(void)
-{
-    return cpu_detect().avx512f ? &avx512_kernel : NULL;
-}
-
-#else
-
-const dot_kernel *dot_kernel_avx2(void) { return NULL; }
-const dot_kernel *dot_kernel_avx512(void) { return NULL; }
-
 #endif
+
+/* The variants by the instruction set they need (NULL: not built here). */
+static const dot_kernel *const kernels_by_level[CPU_LEVELS] = {
+    [CPU_BASELINE] = &scalar_kernel,
+#ifdef DOT_HAVE_X86
+    [CPU_AVX2_FMA] = &avx2_kernel,
+    [CPU_AVX512F] = &avx512_kernel,
+#endif
+};
+
+size_t dot_kernels_available(const dot_kernel **out, size_t max)
+{
+    size_t n = 0;
+    for (int level = 0; level < CPU_LEVELS && n < max; level++)
+        if (kernels_by_level[level] && cpu_runs((cpu_level)level))
+            out[n++] = kernels_by_level[level];
+    return n;
+}
 
 const dot_kernel *dot_kernel_best(void)
 {
-    const dot_kernel *k = dot_kernel_avx512();
-    if (!k)
-        k = dot_kernel_avx2();
-    return k ? k : dot_kernel_scalar();
+    const dot_kernel *all[CPU_LEVELS];
+    return all[dot_kernels_available(all, CPU_LEVELS) - 1];
 }

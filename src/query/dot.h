@@ -36,11 +36,13 @@ typedef struct dot_kernel {
                   size_t dim, const float *threshold, float *scores, uint32_t *above);
 } dot_kernel;
 
-/* Portable C; always available. */
-const dot_kernel *dot_kernel_scalar(void);
-/* NULL when this CPU cannot run them. */
-const dot_kernel *dot_kernel_avx2(void);
-const dot_kernel *dot_kernel_avx512(void);
+/* The portable kernel (the library's scalar order, util/vec.h). */
+const dot_kernel *dot_kernel_reference(void);
+
+/* Every kernel this CPU can run, reference first, fastest last; returns
+ * how many were written to out (at most max). */
+size_t dot_kernels_available(const dot_kernel **out, size_t max);
+
 /* The fastest kernel this CPU runs. */
 const dot_kernel *dot_kernel_best(void);
 

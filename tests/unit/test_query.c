@@ -104,15 +104,12 @@ static void check_kernel(const dot_kernel *k)
 
 static void every_kernel_agrees_with_double_precision(void)
 {
-    const dot_kernel *kernels[3] = {dot_kernel_scalar(), dot_kernel_avx2(), dot_kernel_avx512()};
-    for (int i = 0; i < 3; i++) {
-        if (!kernels[i]) {
-            printf("SKIP: kernel %d (this CPU lacks it)\n", i);
-            continue;
-        }
+    const dot_kernel *kernels[8];
+    size_t n = dot_kernels_available(kernels, 8);
+    CHECK(n >= 1 && kernels[0] == dot_kernel_reference());
+    for (size_t i = 0; i < n; i++)
         check_kernel(kernels[i]);
-    }
-    CHECK(dot_kernel_best() != NULL);
+    CHECK(dot_kernel_best() == kernels[n - 1]);
 }
 
 static void nearest_matches_brute_force(void)
