@@ -11,12 +11,12 @@
  * out in the same order whatever the number of threads, and the inner
  * loop has no scattered writes, so it vectorises. */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/error.h"
 #include "plot/plot.h"
+#include "util/parallel.h"
 #include "util/rng.h"
 
 #define TSNE_EXAGGERATION 12.0       /* P's factor while clusters form */
@@ -54,44 +54,27 @@ typedef struct tsne_state {
 
 typedef void (*row_fn)(void *ctx, uint32_t begin, uint32_t end, uint32_t worker);
 
-typedef struct row_chunk {
+typedef struct row_chunks {
     row_fn fn;
     void *ctx;
-    uint32_t begin, end, worker;
-} row_chunk;
+    uint32_t n, threads;
+} row_chunks;
 
-static void *run_chunk(void *arg)
+static void run_chunk(void *state, uint32_t worker)
 {
-    row_chunk *c = arg;
-    c->fn(c->ctx, c->begin, c->end, c->worker);
-    return NULL;
+    const row_chunks *c = state;
+    c->fn(c->ctx, (uint32_t)((uint64_t)c->n * worker / c->threads),
+          (uint32_t)((uint64_t)c->n * (worker + 1) / c->threads), worker);
 }
 
-/* fn over rows [0, n) in `threads` contiguous chunks, chunk 0 on the
- * calling thread.  A thread that cannot be started has its chunk run
- * here instead: slower, never different. */
-#define MAX_ROW_THREADS I2V_MAX_THREADS
+/* fn over rows [0, n) in `threads` contiguous chunks; a chunk whose
+ * thread cannot start runs on the calling thread: slower, never
+ * different. */
 static void for_rows(uint32_t n, uint32_t threads, row_fn fn, void *ctx)
 {
-    row_chunk chunk[MAX_ROW_THREADS];
-    pthread_t thread[MAX_ROW_THREADS];
-    int started[MAX_ROW_THREADS];
-    if (threads < 1)
-        threads = 1;
-    if (threads > MAX_ROW_THREADS)
-        threads = MAX_ROW_THREADS;
-    for (uint32_t t = 0; t < threads; t++) {
-        chunk[t] = (row_chunk){fn, ctx, (uint32_t)((uint64_t)n * t / threads),
-                               (uint32_t)((uint64_t)n * (t + 1) / threads), t};
-        started[t] = t > 0 && pthread_create(&thread[t], NULL, run_chunk, &chunk[t]) == 0;
-    }
-    run_chunk(&chunk[0]);
-    for (uint32_t t = 1; t < threads; t++) {
-        if (started[t])
-            pthread_join(thread[t], NULL);
-        else
-            run_chunk(&chunk[t]);
-    }
+    row_chunks c = {fn, ctx, n, threads < 1 ? 1 : threads > I2V_MAX_THREADS ? I2V_MAX_THREADS
+                                                                           : threads};
+    parallel_run(c.threads, run_chunk, &c);
 }
 
 /* ---- affinities ------------------------------------------------------ */

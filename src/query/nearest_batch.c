@@ -19,6 +19,7 @@
 #include "util/error.h"
 #include "query/nearest.h"
 #include "query/topk.h"
+#include "util/parallel.h"
 
 #define TILE_BYTES (256u * 1024u)   /* unit query vectors of one tile, about L2 / 2 */
 #define BLOCK_BYTES (256u * 1024u)  /* packed rows of one block */
@@ -227,19 +228,21 @@ static void run_tile(worker *w, size_t tile)
     }
 }
 
-static void *work(void *arg)
+/* One thread's part: tiles taken from the shared counter until none is
+ * left, so a thread that never started leaves its tiles to the others. */
+static void work(void *state, uint32_t index)
 {
-    batch *b = arg;
+    (void)index;
+    batch *b = state;
     worker w;
     if (worker_alloc(&w, b) != 0) {
         i2v_error err;
         record_error(b, i2v_fail_nomem(&err, "answering queries in a batch"), &err);
-        return NULL;
+        return;
     }
     for (size_t t; (t = take_tile(b)) != SIZE_MAX;)
         run_tile(&w, t);
     worker_free(&w);
-    return NULL;
 }
 
 /* Every row the batch reads must be finite: a NaN would silently lose
@@ -278,21 +281,6 @@ static void plan_batch(batch *b, uint32_t limit, uint32_t k)
     b->tiles = (b->n_ids + b->tile_queries - 1) / b->tile_queries;
 }
 
-static void run_workers(batch *b, uint32_t threads)
-{
-    if (threads > b->tiles)
-        threads = (uint32_t)b->tiles;
-    pthread_t *tids = threads > 1 ? malloc(threads * sizeof *tids) : NULL;
-    uint32_t started = 0;
-    /* Threads that cannot start leave their tiles to the others. */
-    while (tids && started + 1 < threads && pthread_create(&tids[started], NULL, work, b) == 0)
-        started++;
-    work(b);
-    for (uint32_t t = 0; t < started; t++)
-        pthread_join(tids[t], NULL);
-    free(tids);
-}
-
 i2v_status i2v_nearest_items(const i2v_model *m, const uint32_t *ids, size_t n_ids,
                              uint32_t limit, uint32_t k, uint32_t threads, i2v_neighbor *out,
                              uint32_t *n_out, i2v_error *err)
@@ -316,7 +304,7 @@ i2v_status i2v_nearest_items(const i2v_model *m, const uint32_t *ids, size_t n_i
         return st;
     if (pthread_mutex_init(&b.lock, NULL) != 0)
         return i2v_fail(err, I2V_ERR_LIMIT, "cannot create a lock for the batch");
-    run_workers(&b, threads);
+    parallel_run(threads < b.tiles ? threads : (uint32_t)b.tiles, work, &b);
     pthread_mutex_destroy(&b.lock);
     if (b.status != I2V_OK && err)
         *err = b.err;

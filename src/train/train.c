@@ -9,7 +9,6 @@
  * are counted so tests can check it.  The learning rate decays linearly
  * with the items read by all threads over all epochs. */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,7 @@
 #include "util/quote.h"
 #include "core/kernel.h"
 #include "model/build.h"
+#include "util/parallel.h"
 #include "util/rng.h"
 #include "core/vocab.h"
 
@@ -57,11 +57,6 @@ struct i2v_trainer {
     uint64_t *epoch_items;       /* per epoch */
     worker_stats *stats;         /* per thread */
     uint64_t pairs;
-
-    /* Workers of the running epoch tell the monitor when they finish. */
-    pthread_mutex_t lock;
-    pthread_cond_t finished;
-    uint32_t running;
 };
 
 typedef struct worker {
@@ -85,8 +80,6 @@ i2v_status i2v_trainer_create(const i2v_train_params *p, const char *tmpdir, i2v
     t->p = *p;
     t->corpus.fd = -1;
     t->kernel = sgns_kernel_best();
-    pthread_mutex_init(&t->lock, NULL);
-    pthread_cond_init(&t->finished, NULL);
     if (tmpdir && !(t->tmpdir = strdup(tmpdir))) {
         i2v_trainer_free(t);
         return i2v_fail_nomem(err, "creating a trainer");
@@ -112,8 +105,6 @@ void i2v_trainer_free(i2v_trainer *t)
     free(t->epoch_items);
     free(t->stats);
     free(t->tmpdir);
-    pthread_mutex_destroy(&t->lock);
-    pthread_cond_destroy(&t->finished);
     free(t);
 }
 
@@ -371,9 +362,9 @@ static size_t subsample(const i2v_trainer *t, const uint32_t *ids, size_t n, uin
     return n_kept;
 }
 
-static void *worker_main(void *arg)
+static void worker_main(void *state, uint32_t index)
 {
-    worker *w = arg;
+    worker *w = (worker *)state + index;
     i2v_trainer *t = w->t;
     worker_stats *stats = &t->stats[w->index];
     i2v_rng rng = i2v_rng_seeded(t->p.seed, (uint64_t)w->epoch * t->p.threads + w->index + 1);
@@ -435,12 +426,6 @@ static void *worker_main(void *arg)
     free(out_rows);
     free(negs);
     free(scratch);
-
-    pthread_mutex_lock(&t->lock);
-    t->running--;
-    pthread_cond_signal(&t->finished);
-    pthread_mutex_unlock(&t->lock);
-    return NULL;
 }
 
 static double seconds_since(const struct timespec *start)
@@ -505,18 +490,30 @@ static int weights_finite(const float *w, size_t n)
     return acc == 0;
 }
 
+/* What the calling thread reports while an epoch's workers run. */
+typedef struct epoch_watch {
+    i2v_trainer *t;
+    uint32_t epoch;
+    const struct timespec *start;
+    loss_marks *marks;
+    i2v_progress_fn fn;
+    void *user;
+} epoch_watch;
+
+static void watch_epoch(void *state)
+{
+    epoch_watch *w = state;
+    report(w->t, w->epoch, 0, w->start, w->marks, w->fn, w->user);
+}
+
 i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user, i2v_error *err)
 {
     if (!t->have_corpus)
         return i2v_fail(err, I2V_ERR_INVALID, "no corpus was read before training");
     const uint32_t threads = t->p.threads;
-    pthread_t *ids = malloc(threads * sizeof *ids);
     worker *workers = calloc(threads, sizeof *workers);
-    if (!ids || !workers) {
-        free(ids);
-        free(workers);
+    if (!workers)
         return i2v_fail_nomem(err, "starting the training threads");
-    }
     for (uint32_t i = 0; i < threads; i++) {
         atomic_init(&t->stats[i].items, 0);
         atomic_init(&t->stats[i].pairs, 0);
@@ -531,43 +528,14 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
     i2v_status st = I2V_OK;
 
     for (uint32_t epoch = 0; epoch < t->p.epochs && st == I2V_OK; epoch++) {
-        for (uint32_t i = 0; i < threads; i++)
+        for (uint32_t i = 0; i < threads; i++) {
             atomic_store(&t->stats[i].items, 0);
-        uint32_t started = 0;
-        pthread_mutex_lock(&t->lock);
-        t->running = 0;
-        for (; started < threads; started++) {
-            workers[started] = (worker){.t = t, .index = started, .epoch = epoch};
-            if (pthread_create(&ids[started], NULL, worker_main, &workers[started]) != 0)
-                break;
-            t->running++;
+            workers[i] = (worker){.t = t, .index = i, .epoch = epoch};
         }
-        if (started < threads) {
-            atomic_store(&t->cancel, 1);
-            st = i2v_fail(err, I2V_ERR_LIMIT, "could not start training thread %u of %u",
-                          started + 1, threads);
-        }
-        /* Wait for the workers, reporting progress meanwhile. */
-        while (t->running > 0) {
-            struct timespec until;
-            clock_gettime(CLOCK_REALTIME, &until);
-            until.tv_nsec += REPORT_EVERY_MS * 1000000L;
-            if (until.tv_nsec >= 1000000000L) {
-                until.tv_sec++;
-                until.tv_nsec -= 1000000000L;
-            }
-            pthread_cond_timedwait(&t->finished, &t->lock, &until);
-            if (t->running > 0) {
-                pthread_mutex_unlock(&t->lock);
-                report(t, epoch, 0, &start, &marks, progress, user);
-                pthread_mutex_lock(&t->lock);
-            }
-        }
-        pthread_mutex_unlock(&t->lock);
-        for (uint32_t i = 0; i < started; i++)
-            pthread_join(ids[i], NULL);
-        if (st != I2V_OK)
-            break;
+        /* Each share of the spool is one task: all of them run, whatever
+         * the machine lets start, and progress is reported meanwhile. */
+        epoch_watch watch = {t, epoch, &start, &marks, progress, user};
+        parallel_run_watched(threads, worker_main, workers, watch_epoch, &watch, REPORT_EVERY_MS);
         uint64_t epoch_items = 0;
         for (uint32_t i = 0; i < threads; i++) {
             epoch_items += atomic_load(&t->stats[i].items);
@@ -597,7 +565,6 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
         st = i2v_fail_param(err, I2V_ERR_DIVERGED, I2V_PARAM_ALPHA,
                             "training diverged (the weights are no longer finite); lower the "
                             "learning rate");
-    free(ids);
     free(workers);
     return st;
 }

@@ -1,0 +1,59 @@
+/* The one fan-out rule: every task runs exactly once, whatever the number
+ * of tasks, and the watcher runs on the calling thread while they do. */
+#include <stdatomic.h>
+#include <string.h>
+#include <time.h>
+
+#include "check.h"
+#include "util/parallel.h"
+
+enum { MAX_TASKS = 40 };
+
+typedef struct tally {
+    _Atomic int runs[MAX_TASKS];
+    int slow;
+} tally;
+
+static void count_task(void *state, uint32_t index)
+{
+    tally *t = state;
+    atomic_fetch_add(&t->runs[index], 1);
+    if (t->slow) {
+        struct timespec pause = {0, 30 * 1000000L};
+        nanosleep(&pause, NULL);
+    }
+}
+
+static void every_task_runs_exactly_once(void)
+{
+    for (uint32_t n = 0; n <= 33; n++) {
+        tally t;
+        memset(&t, 0, sizeof t);
+        parallel_run(n, count_task, &t);
+        for (uint32_t i = 0; i < MAX_TASKS; i++)
+            CHECK(atomic_load(&t.runs[i]) == (i < n ? 1 : 0));
+    }
+}
+
+static void watch_count(void *state) { (*(int *)state)++; }
+
+static void watched_tasks_run_once_while_the_caller_watches(void)
+{
+    for (uint32_t n = 1; n <= 5; n++) {
+        tally t;
+        memset(&t, 0, sizeof t);
+        t.slow = 1;
+        int watched = 0;
+        parallel_run_watched(n, count_task, &t, watch_count, &watched, 1);
+        for (uint32_t i = 0; i < MAX_TASKS; i++)
+            CHECK(atomic_load(&t.runs[i]) == (i < n ? 1 : 0));
+        CHECK(watched > 0); /* 30 ms of work, a watch every millisecond */
+    }
+}
+
+int main(void)
+{
+    RUN(every_task_runs_exactly_once);
+    RUN(watched_tasks_run_once_while_the_caller_watches);
+    CHECK_EXIT();
+}
