@@ -13,6 +13,7 @@
 #include "coldstart/coldstart.h"
 #include "util/error.h"
 #include "util/quote.h"
+#include "util/grow.h"
 
 #define READ_BLOCK_BYTES (64u * 1024u)
 #define FEATURES_MAX_LINE ((size_t)I2V_MAX_ITEM_BYTES)
@@ -164,14 +165,8 @@ static const char *features_problem(const char *p, const char *end)
 
 static i2v_status push_pair(features_builder *b, uint32_t item, uint32_t feature, i2v_error *err)
 {
-    if (b->n_pairs == b->cap_pairs) {
-        size_t cap = b->cap_pairs ? b->cap_pairs * 2 : INITIAL_PAIRS;
-        uint64_t *grown = realloc(b->pairs, cap * sizeof *grown);
-        if (!grown)
-            return i2v_fail_nomem(err, "reading item features");
-        b->pairs = grown;
-        b->cap_pairs = cap;
-    }
+    if (grow_array(&b->pairs, &b->cap_pairs, b->n_pairs + 1, sizeof *b->pairs, INITIAL_PAIRS) != 0)
+        return i2v_fail_nomem(err, "reading item features");
     b->pairs[b->n_pairs++] = (uint64_t)item << 32 | feature;
     return I2V_OK;
 }
@@ -179,14 +174,9 @@ static i2v_status push_pair(features_builder *b, uint32_t item, uint32_t feature
 /* Remembers the line where item `id` first appears. */
 static i2v_status note_first_line(features_builder *b, uint32_t id, uint64_t line, i2v_error *err)
 {
-    if (id >= b->first_line_cap) {
-        uint64_t cap = b->first_line_cap ? b->first_line_cap * 2 : INITIAL_PAIRS;
-        uint64_t *grown = realloc(b->f->first_line, cap * sizeof *grown);
-        if (!grown)
-            return i2v_fail_nomem(err, "reading item features");
-        b->f->first_line = grown;
-        b->first_line_cap = cap;
-    }
+    if (grow_array(&b->f->first_line, &b->first_line_cap, (size_t)id + 1,
+                   sizeof *b->f->first_line, INITIAL_PAIRS) != 0)
+        return i2v_fail_nomem(err, "reading item features");
     b->f->first_line[id] = line;
     return I2V_OK;
 }

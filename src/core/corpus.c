@@ -9,6 +9,7 @@
 #include "util/tempfile.h"
 #include "core/reader.h"
 #include "core/vocab.h"
+#include "util/grow.h"
 
 enum { SPOOL_BLOCK_IDS = 1 << 16 };
 
@@ -263,17 +264,9 @@ int corpus_cursor_next(corpus_cursor *cur, uint32_t **ids, size_t *n, uint32_t *
     size_t len = 0;
     for (;;) {
         size_t chunk = i - start;
-        if (len + chunk > *seq_cap) {
-            size_t cap = *seq_cap ? *seq_cap : 1024;
-            while (cap < len + chunk)
-                cap *= 2;
-            uint32_t *bigger = realloc(*seq_buf, cap * sizeof *bigger);
-            if (!bigger) {
-                i2v_fail_nomem(err, "holding a long sequence");
-                return -1;
-            }
-            *seq_buf = bigger;
-            *seq_cap = cap;
+        if (grow_array(seq_buf, seq_cap, len + chunk, sizeof **seq_buf, 1024) != 0) {
+            i2v_fail_nomem(err, "holding a long sequence");
+            return -1;
         }
         memcpy(*seq_buf + len, cur->buf + start, chunk * sizeof *cur->buf);
         len += chunk;

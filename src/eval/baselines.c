@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "eval/next.h"
 #include "core/reader.h"
+#include "util/grow.h"
 
 #define NO_ITEM UINT32_MAX
 
@@ -18,14 +19,8 @@ typedef struct pair_list {
 
 static i2v_status pair_push(pair_list *l, uint32_t first, uint32_t second, i2v_error *err)
 {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 4096;
-        uint64_t *bigger = realloc(l->pairs, cap * sizeof *bigger);
-        if (!bigger)
-            return i2v_fail_nomem(err, "collecting consecutive items of the training data");
-        l->pairs = bigger;
-        l->cap = cap;
-    }
+    if (grow_array(&l->pairs, &l->cap, l->n + 1, sizeof *l->pairs, 4096) != 0)
+        return i2v_fail_nomem(err, "collecting consecutive items of the training data");
     l->pairs[l->n++] = (uint64_t)first << 32 | second;
     return I2V_OK;
 }

@@ -4,6 +4,7 @@
 
 #include "util/error.h"
 #include "eval/eval.h"
+#include "util/grow.h"
 
 enum { INITIAL_FIELDS = 16, INITIAL_TEXT_BYTES = 256 };
 
@@ -37,28 +38,12 @@ void eval_reader_free(eval_reader *r)
 
 static i2v_status append_field(eval_reader *r, const char *item, size_t len, i2v_error *err)
 {
-    if (r->n_fields == r->fields_cap) {
-        size_t cap = r->fields_cap * 2;
-        size_t *offset = realloc(r->offset, cap * sizeof *offset);
-        if (offset)
-            r->offset = offset;
-        size_t *length = realloc(r->length, cap * sizeof *length);
-        if (length)
-            r->length = length;
-        if (!offset || !length)
-            return i2v_fail_nomem(err, "reading a long line");
-        r->fields_cap = cap;
-    }
-    if (r->text_cap - r->text_len < len + 1) {
-        size_t cap = r->text_cap;
-        while (cap - r->text_len < len + 1)
-            cap *= 2;
-        char *text = realloc(r->text, cap);
-        if (!text)
-            return i2v_fail_nomem(err, "reading a long line");
-        r->text = text;
-        r->text_cap = cap;
-    }
+    size_t offset_cap = r->fields_cap, length_cap = r->fields_cap;
+    if (grow_array(&r->offset, &offset_cap, r->n_fields + 1, sizeof *r->offset, 0) != 0 ||
+        grow_array(&r->length, &length_cap, r->n_fields + 1, sizeof *r->length, 0) != 0 ||
+        grow_array(&r->text, &r->text_cap, r->text_len + len + 1, 1, 0) != 0)
+        return i2v_fail_nomem(err, "reading a long line");
+    r->fields_cap = offset_cap < length_cap ? offset_cap : length_cap;
     memcpy(r->text + r->text_len, item, len);
     r->text[r->text_len + len] = '\0';
     r->offset[r->n_fields] = r->text_len;

@@ -10,6 +10,7 @@
 #include "eval/eval.h"
 #include "eval/next.h"
 #include "util/vec.h"
+#include "util/grow.h"
 
 #define NO_ID UINT32_MAX
 
@@ -174,18 +175,11 @@ static uint64_t transition_rank(const next_run *s, int64_t last, uint32_t target
 
 static i2v_status reserve_ids(next_run *s, size_t n, i2v_error *err)
 {
-    if (n <= s->ids_cap)
-        return I2V_OK;
-    size_t cap = s->ids_cap * 2 > n ? s->ids_cap * 2 : n;
-    uint32_t *model_ids = realloc(s->model_ids, cap * sizeof *model_ids);
-    if (model_ids)
-        s->model_ids = model_ids;
-    uint32_t *train_history = realloc(s->train_history, cap * sizeof *train_history);
-    if (train_history)
-        s->train_history = train_history;
-    if (!model_ids || !train_history)
+    size_t model_cap = s->ids_cap, train_cap = s->ids_cap;
+    if (grow_array(&s->model_ids, &model_cap, n, sizeof *s->model_ids, n) != 0 ||
+        grow_array(&s->train_history, &train_cap, n, sizeof *s->train_history, n) != 0)
         return i2v_fail_nomem(err, "reading a long test sequence");
-    s->ids_cap = cap;
+    s->ids_cap = model_cap < train_cap ? model_cap : train_cap;
     return I2V_OK;
 }
 

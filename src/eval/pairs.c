@@ -8,6 +8,7 @@
 
 #include "util/error.h"
 #include "eval/eval.h"
+#include "util/grow.h"
 
 void i2v_word_eval_options_default(i2v_word_eval_options *o)
 {
@@ -24,18 +25,11 @@ typedef struct score_series {
 
 static i2v_status series_push(score_series *s, double human, double model, i2v_error *err)
 {
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 256;
-        double *h = realloc(s->human, cap * sizeof *h);
-        if (h)
-            s->human = h;
-        double *m = realloc(s->model, cap * sizeof *m);
-        if (m)
-            s->model = m;
-        if (!h || !m)
-            return i2v_fail_nomem(err, "collecting pair scores");
-        s->cap = cap;
-    }
+    size_t human_cap = s->cap, model_cap = s->cap;
+    if (grow_array(&s->human, &human_cap, s->n + 1, sizeof *s->human, 256) != 0 ||
+        grow_array(&s->model, &model_cap, s->n + 1, sizeof *s->model, 256) != 0)
+        return i2v_fail_nomem(err, "collecting pair scores");
+    s->cap = human_cap < model_cap ? human_cap : model_cap;
     s->human[s->n] = human;
     s->model[s->n] = model;
     s->n++;

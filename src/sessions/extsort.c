@@ -7,6 +7,7 @@
 
 #include "util/error.h"
 #include "util/tempfile.h"
+#include "util/grow.h"
 
 /* One buffered event, 32 bytes.  The first PREFIX_BYTES of the user sit in
  * the key itself, zero-padded, compared as big-endian integers: user ids of
@@ -440,15 +441,9 @@ uint64_t event_sorter_runs_written(const event_sorter *s) { return s->runs_writt
 
 static i2v_status push_run(event_sorter *s, run_file run, i2v_error *err)
 {
-    if (s->n_runs == s->runs_cap) {
-        size_t cap = s->runs_cap ? 2 * s->runs_cap : 16;
-        run_file *bigger = realloc(s->runs, cap * sizeof *bigger);
-        if (!bigger) {
-            close(run.fd);
-            return i2v_fail_nomem(err, "listing sorted runs");
-        }
-        s->runs = bigger;
-        s->runs_cap = cap;
+    if (grow_array(&s->runs, &s->runs_cap, s->n_runs + 1, sizeof *s->runs, 16) != 0) {
+        close(run.fd);
+        return i2v_fail_nomem(err, "listing sorted runs");
     }
     s->runs[s->n_runs++] = run;
     s->runs_written++;
@@ -591,16 +586,8 @@ static i2v_status reserve(event_sorter *s, size_t user_len, uint64_t limit, i2v_
         s->keys = bigger;
         s->keys_cap = cap;
     }
-    if (s->users_cap - s->users_len < user_len) {
-        size_t cap = s->users_cap ? s->users_cap : INITIAL_USER_BYTES;
-        while (cap - s->users_len < user_len)
-            cap *= 2;
-        char *bigger = realloc(s->users, cap);
-        if (!bigger)
-            return i2v_fail_nomem(err, "buffering events for sorting");
-        s->users = bigger;
-        s->users_cap = cap;
-    }
+    if (grow_array(&s->users, &s->users_cap, s->users_len + user_len, 1, INITIAL_USER_BYTES) != 0)
+        return i2v_fail_nomem(err, "buffering events for sorting");
     return I2V_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "util/error.h"
 #include "sessions/sessions.h"
+#include "util/grow.h"
 
 #define OUTPUT_BUFFER_BYTES ((size_t)64 << 10)
 
@@ -145,14 +146,8 @@ static i2v_status end_piece(session_writer *w, i2v_error *err)
 
 static i2v_status hold(session_writer *w, uint32_t item, i2v_error *err)
 {
-    if (w->piece_len == w->held_cap) {
-        size_t cap = w->held_cap ? 2 * w->held_cap : 16;
-        uint32_t *bigger = realloc(w->held, cap * sizeof *bigger);
-        if (!bigger)
-            return i2v_fail_nomem(err, "holding a session shorter than min-len");
-        w->held = bigger;
-        w->held_cap = cap;
-    }
+    if (grow_array(&w->held, &w->held_cap, w->piece_len + 1, sizeof *w->held, 16) != 0)
+        return i2v_fail_nomem(err, "holding a session shorter than min-len");
     w->held[w->piece_len++] = item;
     return I2V_OK;
 }

@@ -22,6 +22,7 @@
 #include "util/parallel.h"
 #include "util/rng.h"
 #include "core/vocab.h"
+#include "util/grow.h"
 
 /* Threads publish their counters this often (items read). */
 enum { PUBLISH_EVERY_ITEMS = 10000 };
@@ -399,14 +400,9 @@ static void worker_main(void *state, uint32_t index)
                 w->status = w->err.code;
             break;
         }
-        if (n > kept_cap) {
-            uint32_t *bigger = realloc(kept, n * sizeof *bigger);
-            if (!bigger) {
-                w->status = i2v_fail_nomem(&w->err, "holding a long sequence");
-                break;
-            }
-            kept = bigger;
-            kept_cap = n;
+        if (grow_array(&kept, &kept_cap, n, sizeof *kept, n) != 0) {
+            w->status = i2v_fail_nomem(&w->err, "holding a long sequence");
+            break;
         }
         size_t n_kept = subsample(t, ids, n, kept, &rng);
         if (n_kept > 1)
