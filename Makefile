@@ -140,9 +140,14 @@ fuzz-smoke: fuzz-build
 # cppcheck finds nothing in the product, the fuzz harnesses and the tools,
 # and everything builds warning-free (-Werror) with clang too.
 CPPCHECK_FLAGS := --enable=warning,portability --error-exitcode=1 --quiet -Iinclude -Isrc
-lint:
+lint: check-layers
 	cppcheck $(CPPCHECK_FLAGS) src tests/fuzz scripts
 	$(MAKE) BUILD=build/clang CC=clang all \
 	    $(patsubst $(BUILD)/%,build/clang/%,$(TEST_BIN) $(FUZZ_REPLAY))
 
-.PHONY: fuzz fuzz-build fuzz-smoke lint
+# Includes go down the layers only, the model's layout stays in model/ and
+# query/, and the library never spells a command-line option.
+check-layers:
+	sh scripts/check-layers.sh src
+
+.PHONY: fuzz fuzz-build fuzz-smoke lint check-layers
