@@ -265,6 +265,8 @@ size_t sgns_kernels_available(const sgns_kernel **out, size_t max)
 
 const sgns_kernel *sgns_kernel_best(void)
 {
-    const sgns_kernel *all[CPU_LEVELS];
-    return all[sgns_kernels_available(all, CPU_LEVELS) - 1];
+    for (int level = CPU_LEVELS - 1; level > CPU_BASELINE; level--)
+        if (kernels_by_level[level] && cpu_runs((cpu_level)level))
+            return kernels_by_level[level];
+    return &reference_kernel;
 }

@@ -305,6 +305,8 @@ size_t dot_kernels_available(const dot_kernel **out, size_t max)
 
 const dot_kernel *dot_kernel_best(void)
 {
-    const dot_kernel *all[CPU_LEVELS];
-    return all[dot_kernels_available(all, CPU_LEVELS) - 1];
+    for (int level = CPU_LEVELS - 1; level > CPU_BASELINE; level--)
+        if (kernels_by_level[level] && cpu_runs((cpu_level)level))
+            return kernels_by_level[level];
+    return &scalar_kernel;
 }
