@@ -16,6 +16,13 @@ extern "C" {
 
 typedef struct i2v_model i2v_model;
 
+/* One recorded successor of an item: an item that directly followed it in
+ * the training sequences, and how often. */
+typedef struct i2v_successor {
+    uint32_t item;
+    uint32_t count;
+} i2v_successor;
+
 typedef enum i2v_format {
     I2V_FORMAT_AUTO = 0,   /* by file name on write, by content on read */
     I2V_FORMAT_W2V_BIN,    /* word2vec binary */
@@ -56,6 +63,19 @@ const float *i2v_model_output(const i2v_model *model, uint32_t i);
 int i2v_model_has_output(const i2v_model *model);
 int i2v_model_has_counts(const i2v_model *model);
 
+/* The successors training recorded for item i (at most the successors
+ * parameter of them), most frequent first, ties by item id; *n gets how
+ * many (0 when the model keeps none: word2vec formats, or successors 0)
+ * and *total, when not NULL, how many transitions out of item i were
+ * counted, of which the listed ones are the most frequent.  Counts are
+ * exact for items with at most 2 x successors distinct successors and
+ * lower bounds otherwise (Misra-Gries summaries). */
+const i2v_successor *i2v_model_successors(const i2v_model *model, uint32_t i, uint32_t *n,
+                                          uint64_t *total);
+
+/* 1 when the model keeps successors. */
+int i2v_model_has_successors(const i2v_model *model);
+
 /* The file or data name the model was opened from ("trained model" for
  * one straight from training): the name its messages use. */
 const char *i2v_model_name(const i2v_model *model);
@@ -95,11 +115,16 @@ float i2v_model_norm(const i2v_model *model, uint32_t i);
 
 /* Model files, as `info` and `convert` see them. */
 
-/* The version of the native format this library writes and reads. */
-#define I2V_NATIVE_VERSION 1u
+/* The version of the native format this library writes; it reads every
+ * version from 1 on. */
+#define I2V_NATIVE_VERSION 2u
 
 /* The format a model was read from (NATIVE for a model from training). */
 i2v_format i2v_model_format(const i2v_model *model);
+
+/* The native format version of the file the model was read from; 0 for a
+ * model not read from a native file. */
+uint32_t i2v_model_format_version(const i2v_model *model);
 
 /* Checks what opening does not, reading every byte: for a native file the
  * checksums of the vector sections, and for every model that all values

@@ -24,6 +24,11 @@ typedef struct i2v_train_params {
     double sample;         /* subsampling threshold, >= 0 (0: off) */
     double ns_exponent;    /* negative-sampling exponent */
     uint64_t seed;         /* random seed */
+    /* What training records beside the vectors, and the defaults it
+     * leaves for recommending with the model (i2v_recommend_options). */
+    uint32_t successors;   /* most frequent successors kept per item; 0: none */
+    uint32_t context;      /* recommend: history items making the query; 0: all */
+    double blend;          /* recommend: weight of the successor counts; 0: the model alone */
 } i2v_train_params;
 
 #define I2V_MAX_DIM 10000u
@@ -31,6 +36,11 @@ typedef struct i2v_train_params {
 #define I2V_MAX_THREADS 1024u
 #define I2V_MAX_WINDOW 1000000u
 #define I2V_MAX_EPOCHS 1000000u
+#define I2V_MAX_SUCCESSORS 1000u
+
+/* recommend's default weight of the successor counts (measured: see the
+ * README's recommendation figures). */
+#define I2V_DEFAULT_BLEND 0.5
 
 /* Every field of i2v_train_params, in the order of the struct. */
 typedef enum i2v_param {
@@ -46,6 +56,9 @@ typedef enum i2v_param {
     I2V_PARAM_SAMPLE,
     I2V_PARAM_NS_EXPONENT,
     I2V_PARAM_SEED,
+    I2V_PARAM_SUCCESSORS,
+    I2V_PARAM_CONTEXT,
+    I2V_PARAM_BLEND,
     I2V_PARAM_COUNT
 } i2v_param;
 
@@ -89,7 +102,8 @@ i2v_status i2v_param_check_real(i2v_param p, double value, i2v_error *err);
 
 /* The spec's defaults: dim 100, window 5, negative 5, epochs 5, alpha 0.025,
  * min_alpha 0.0001, sample 1e-3, ns_exponent 0.75, min_count 5, no cap,
- * threads 1, seed 1. */
+ * threads 1, seed 1; and 20 successors per item, a recommend context of 5
+ * and a blend of I2V_DEFAULT_BLEND. */
 void i2v_train_params_default(i2v_train_params *params);
 
 /* Checks every field against its range, and min_alpha <= alpha; a failure

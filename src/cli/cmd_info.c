@@ -33,6 +33,26 @@ static void print_params(const i2v_train_params *p)
            "training", p->window, p->negative, p->epochs, p->alpha, p->min_alpha, p->sample,
            p->ns_exponent, (unsigned long long)p->min_count, (unsigned long long)p->max_vocab,
            p->threads, (unsigned long long)p->seed);
+    printf("%-16scontext %u, blend %g\n", "recommend", p->context, p->blend);
+}
+
+static void print_successors(const i2v_model *m)
+{
+    if (!i2v_model_has_successors(m)) {
+        printf("%-16s%s\n", "successors", "no");
+        return;
+    }
+    uint64_t listed = 0, items = 0;
+    for (uint32_t i = 0; i < i2v_model_size(m); i++) {
+        uint32_t k;
+        i2v_model_successors(m, i, &k, NULL);
+        listed += k;
+        items += k > 0;
+    }
+    const i2v_train_params *p = i2v_model_params(m);
+    printf("%-16syes, %llu of %u items have some, %llu in all (at most %u per item)\n",
+           "successors", (unsigned long long)items, i2v_model_size(m),
+           (unsigned long long)listed, p ? p->successors : 0);
 }
 
 static void print_info(const i2v_model *m, const char *path)
@@ -41,8 +61,9 @@ static void print_info(const i2v_model *m, const char *path)
     i2v_format format = i2v_model_format(m);
     struct stat st;
     printf("%-16s%s\n", "file", path);
-    if (format == I2V_FORMAT_NATIVE)
-        printf("%-16s%s (version %u)\n", "format", i2v_format_name(format), I2V_NATIVE_VERSION);
+    if (format == I2V_FORMAT_NATIVE && i2v_model_format_version(m))
+        printf("%-16s%s (version %u)\n", "format", i2v_format_name(format),
+               i2v_model_format_version(m));
     else
         printf("%-16s%s\n", "format", i2v_format_name(format));
     if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
@@ -56,7 +77,8 @@ static void print_info(const i2v_model *m, const char *path)
         printf("%-16syes, %llu occurrences in all\n", "counts", (unsigned long long)total);
     else
         printf("%-16sno\n", "counts");
-    printf("%-16s%s\n", "output-weights", n && i2v_model_output(m, 0) ? "yes" : "no");
+    printf("%-16s%s\n", "output-weights", i2v_model_has_output(m) ? "yes" : "no");
+    print_successors(m);
     print_params(i2v_model_params(m));
 }
 

@@ -51,6 +51,16 @@ static const param_row table[I2V_PARAM_COUNT] = {
                                     "values favour rare items"),
                                FIELD(ns_exponent)},
     [I2V_PARAM_SEED] = {WHOLE("seed", 0, UINT64_MAX, 1, "random seed"), FIELD(seed)},
+    [I2V_PARAM_SUCCESSORS] = {WHOLE("successors", 0, I2V_MAX_SUCCESSORS, 20,
+                                    "most frequent next items recorded per item; 0 records none"),
+                              FIELD(successors)},
+    [I2V_PARAM_CONTEXT] = {WHOLE("context", 0, 1000000, 5,
+                                 "history items a recommendation is made of; 0 takes all"),
+                           FIELD(context)},
+    [I2V_PARAM_BLEND] = {REAL("blend", 0, 1000, 0, I2V_DEFAULT_BLEND,
+                              "weight of the recorded next-item counts in a recommendation; "
+                              "0 is the model alone"),
+                         FIELD(blend)},
 };
 
 static int is_param(i2v_param p) { return (unsigned)p < I2V_PARAM_COUNT; }

@@ -13,6 +13,10 @@ typedef struct model_arrays {
     uint64_t *counts;      /* or NULL */
     float *input;          /* size x dim */
     float *output;         /* size x dim, or NULL */
+    /* Successors (see i2v_model_successors), all three or none. */
+    uint64_t *succ_start;  /* size + 1 */
+    uint64_t *succ_total;  /* size */
+    i2v_successor *succ;   /* succ_start[size] */
 } model_arrays;
 
 /* An owned model named `name` made of malloc'ed arrays, with its index and

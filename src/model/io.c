@@ -220,6 +220,7 @@ i2v_status i2v_model_open(const char *path, i2v_format format, i2v_model **out, 
 }
 
 i2v_format i2v_model_format(const i2v_model *m) { return m->format; }
+uint32_t i2v_model_format_version(const i2v_model *m) { return m->native_version; }
 
 /* Models parsed from word2vec files were checked value by value while
  * reading; trained ones were written by this library.  Both get the same
@@ -240,7 +241,7 @@ static i2v_status verify_in_memory(const i2v_model *m, i2v_error *err)
         if (i2v_model_find(m, m->names + m->name_offset[i], m->name_length[i]) != (int64_t)i)
             return i2v_fail(err, I2V_ERR_FORMAT, "%s: the item index does not lead to row %u",
                             name, i + 1);
-    return I2V_OK;
+    return model_check_successors(m, err);
 }
 
 i2v_status i2v_model_verify(const i2v_model *m, i2v_error *err)

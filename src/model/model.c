@@ -47,7 +47,8 @@ i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, mode
 {
     *out = NULL;
     void *blocks[] = {arrays->names, arrays->name_offset, arrays->name_length,
-                      arrays->counts, arrays->input, arrays->output};
+                      arrays->counts, arrays->input, arrays->output,
+                      arrays->succ_start, arrays->succ_total, arrays->succ};
     const model_arrays given = *arrays;
     memset(arrays, 0, sizeof *arrays);
     i2v_model *m = NULL;
@@ -71,6 +72,11 @@ i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, mode
     m->counts = given.counts;
     m->input = given.input;
     m->output = given.output;
+    if (given.succ_start && given.succ_total && given.succ) {
+        m->succ_start = given.succ_start;
+        m->succ_total = given.succ_total;
+        m->succ = given.succ;
+    }
     m->has_params = params != NULL;
     if (params)
         m->params = *params;
@@ -238,6 +244,21 @@ const float *i2v_model_output(const i2v_model *m, uint32_t i)
 }
 
 int i2v_model_has_output(const i2v_model *m) { return m->output != NULL; }
+int i2v_model_has_successors(const i2v_model *m) { return m->succ != NULL; }
+
+const i2v_successor *i2v_model_successors(const i2v_model *m, uint32_t i, uint32_t *n,
+                                          uint64_t *total)
+{
+    *n = 0;
+    if (total)
+        *total = 0;
+    if (!m->succ || i >= m->size)
+        return NULL;
+    *n = (uint32_t)(m->succ_start[i + 1] - m->succ_start[i]);
+    if (total)
+        *total = m->succ_total[i];
+    return m->succ + m->succ_start[i];
+}
 int i2v_model_has_counts(const i2v_model *m) { return m->counts != NULL; }
 const char *i2v_model_name(const i2v_model *m) { return m->source ? m->source : "model"; }
 

@@ -27,6 +27,14 @@ struct i2v_model {
     const float *output;      /* size x dim or NULL */
     const float *norms;       /* L2 norm of each input row, or NULL */
 
+    /* Successors of item i: succ[succ_start[i] .. succ_start[i + 1]), most
+     * frequent first, out of succ_total[i] transitions counted from it;
+     * all NULL when the model keeps none.  In a native file they are
+     * checked when first needed (model_check_successors), not on open. */
+    const uint64_t *succ_start;
+    const uint64_t *succ_total;
+    const i2v_successor *succ;
+
     /* Item index: open addressing over index_slots (a power of two) slots
      * holding id + 1 (0 = empty), probed linearly from hash & (slots-1). */
     const uint32_t *index;
@@ -38,6 +46,7 @@ struct i2v_model {
     /* Where it came from, for messages, `info` and `info --verify`. */
     const char *source;       /* file or data name (owned), or NULL */
     const unsigned char *native_bytes; /* a native file's bytes, else NULL */
+    uint32_t native_version;           /* of that file, else 0 */
     size_t native_len;
 
     /* Ownership. */
@@ -59,6 +68,11 @@ i2v_status model_compute_norms(i2v_model *m, i2v_error *err);
 
 /* Slots an index over n items should have: a power of two, >= 2n. */
 uint64_t model_index_slots(uint32_t n);
+
+/* Checks the successors (a native file's checksum of them, and the rows'
+ * structure for any model); I2V_ERR_FORMAT naming what is wrong.  What
+ * uses them calls this first: opening a file does not read them. */
+i2v_status model_check_successors(const i2v_model *m, i2v_error *err);
 
 /* An empty model named `name` (a copy, owned by the model). */
 i2v_status model_new(const char *name, i2v_model **out, i2v_error *err);

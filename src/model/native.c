@@ -1,29 +1,36 @@
-/* The native .i2v format, version 1: everything a query or a resumed
- * training needs, laid out so that a reader can memory-map the file and
- * use the arrays in place.  All values are little-endian.
+/* The native .i2v format, version 2: everything a query, a recommendation
+ * or a resumed training needs, laid out so that a reader can memory-map the
+ * file and use the arrays in place.  All values are little-endian.
  *
  *   offset size  header field
  *        0    8  magic 89 'I' '2' 'V' 0d 0a 1a 0a (bytes that text-mode
  *                transfers and line-ending conversions mangle)
- *        8    4  version (1)
+ *        8    4  version (2; version 1 files are read too)
  *       12    4  header size in bytes (512)
  *       16    8  file size in bytes
  *       24    8  items n
  *       32    4  dimensions d
- *       36    4  flags: 1 output vectors, 2 counts, 4 training parameters
+ *       36    4  flags: 1 output vectors, 2 counts, 4 training parameters,
+ *                8 successors
  *       40    8  index slots (a power of two, > n)
  *       48   72  training parameters: window, negative, epochs, threads
  *                (u32); min_count, max_vocab (u64); alpha, min_alpha,
  *                sample, ns_exponent (f64); seed (u64)
- *      120    8  reserved, zero
- *      128  256  section table: 8 x {offset, size, checksum, reserved} (u64)
- *      384  120  reserved, zero
+ *      120    4  successors kept per item (u32)
+ *      124    4  reserved, zero
+ *      128  320  section table: 10 x {offset, size, checksum, reserved} (u64)
+ *      448    8  recommend: blend (f64)
+ *      456    4  recommend: context (u32)
+ *      460   44  reserved, zero
  *      504    8  checksum of header bytes 0..503
+ *
+ * Version 1 is the same with an 8-entry table (bytes 384..504 and
+ * 120..128 zero): no successors, and the recommend defaults of today.
  *
  * Sections follow in this order, each starting at a multiple of 64 bytes
  * (zero padding between), so float rows are aligned for SIMD loads; the
- * file ends where the last non-empty section ends, so an empty output
- * section may start up to 63 bytes past the end of the file:
+ * file ends where the last non-empty section ends, so an empty section at
+ * the end may start up to 63 bytes past the end of the file:
  *
  *   0 name offsets  u64[n]  where item i's name starts in section 2
  *   1 name lengths  u32[n]
@@ -36,12 +43,19 @@
  *   6 input         f32[n x d] row-major: the embeddings
  *   7 output        f32[n x d] (empty without flag 1): context weights,
  *                   kept so that training can resume
+ *   8 successors    (empty without flag 8) u64 start[n + 1], u64 total[n],
+ *                   then start[n] pairs {u32 item, u32 count}: item i's
+ *                   successors are pairs start[i] .. start[i + 1], most
+ *                   frequent first, ties by item; total[i] transitions
+ *                   out of item i were counted
+ *   9 graph         reserved, empty
  *
  * The small sections come first so that opening a file reads one
  * contiguous prefix.  Opening checks the header, the bounds, sizes and
  * alignment of every section and the checksums of sections 0-5; the
  * vectors are checked by model_verify_native (`info --verify`,
- * `convert`), so one query never reads the whole file.
+ * `convert`), the successors when first needed (model_check_successors),
+ * so one query never reads the whole file.
  *
  * The checksum is this file's own: eight lanes over 64-bit words, each
  * word folded in by xor, a multiply by an odd constant and an xor-shift.
@@ -60,26 +74,36 @@
 
 #define NATIVE_MAGIC "\x89I2V\r\n\x1a\n"
 #define NATIVE_MAGIC_BYTES 8
-#define NATIVE_VERSION 1u
+#define NATIVE_VERSION 2u
+#define NATIVE_OLDEST_VERSION 1u
 #define NATIVE_HEADER_BYTES 512u
 #define NATIVE_CHECKSUM_AT (NATIVE_HEADER_BYTES - 8u)
 #define NATIVE_ALIGN 64u
 #define NATIVE_TABLE_AT 128u
 #define NATIVE_ENTRY_BYTES 32u
 
-enum { FLAG_OUTPUT = 1u, FLAG_COUNTS = 2u, FLAG_PARAMS = 4u, FLAGS_KNOWN = 7u };
+enum { FLAG_OUTPUT = 1u, FLAG_COUNTS = 2u, FLAG_PARAMS = 4u, FLAG_SUCCESSORS = 8u,
+       FLAGS_KNOWN = 15u, FLAGS_KNOWN_V1 = 7u };
 
 enum {
     SEC_NAME_OFFSETS, SEC_NAME_LENGTHS, SEC_NAMES, SEC_COUNTS,
-    SEC_NORMS, SEC_INDEX, SEC_INPUT, SEC_OUTPUT, SEC_COUNT
+    SEC_NORMS, SEC_INDEX, SEC_INPUT, SEC_OUTPUT, SEC_SUCCESSORS, SEC_GRAPH, SEC_COUNT
 };
+
+/* Version 1 files have the first 8 sections only. */
+#define SEC_COUNT_V1 SEC_SUCCESSORS
+
+/* Header fields of version 2. */
+#define HEADER_SUCCESSORS_AT 120u
+#define HEADER_BLEND_AT 448u
+#define HEADER_CONTEXT_AT 456u
 
 /* Sections 0..SEC_SMALL_END-1 are checked on every open. */
 #define SEC_SMALL_END SEC_INPUT
 
 static const char *const section_name[SEC_COUNT] = {
     "name offsets", "name lengths", "names", "counts",
-    "norms", "index", "input vectors", "output vectors",
+    "norms", "index", "input vectors", "output vectors", "successors", "graph",
 };
 
 /* ---- checksum ------------------------------------------------------ */
@@ -180,6 +204,8 @@ typedef struct native_layout {
     uint64_t offset[SEC_COUNT], size[SEC_COUNT], checksum[SEC_COUNT];
     uint64_t file_size, slots;
     uint32_t flags;
+    uint32_t version;
+    int sections;       /* entries in the table: SEC_COUNT, or SEC_COUNT_V1 */
 } native_layout;
 
 static void encode_params(unsigned char *h, const i2v_train_params *p)
@@ -195,10 +221,16 @@ static void encode_params(unsigned char *h, const i2v_train_params *p)
     put_f64(h + 96, p->sample);
     put_f64(h + 104, p->ns_exponent);
     put_u64(h + 112, p->seed);
+    put_u32(h + HEADER_SUCCESSORS_AT, p->successors);
+    put_f64(h + HEADER_BLEND_AT, p->blend);
+    put_u32(h + HEADER_CONTEXT_AT, p->context);
 }
 
-static void decode_params(const unsigned char *h, uint32_t dim, i2v_train_params *p)
+static void decode_params(const unsigned char *h, uint32_t version, uint32_t dim,
+                          i2v_train_params *p)
 {
+    i2v_train_params_default(p); /* what version 1 does not record */
+    p->successors = 0;
     p->dim = dim;
     p->window = get_u32(h + 48);
     p->negative = get_u32(h + 52);
@@ -211,6 +243,11 @@ static void decode_params(const unsigned char *h, uint32_t dim, i2v_train_params
     p->sample = get_f64(h + 96);
     p->ns_exponent = get_f64(h + 104);
     p->seed = get_u64(h + 112);
+    if (version >= 2) {
+        p->successors = get_u32(h + HEADER_SUCCESSORS_AT);
+        p->blend = get_f64(h + HEADER_BLEND_AT);
+        p->context = get_u32(h + HEADER_CONTEXT_AT);
+    }
 }
 
 static void encode_header(unsigned char *h, const i2v_model *m, const native_layout *l)
@@ -260,6 +297,18 @@ static int emit_names(const i2v_model *m, bytes_sink sink, void *state)
 
 #define OFFSETS_PER_CHUNK 1024
 
+/* Section 8: the three arrays of the successors, one after the other. */
+static int emit_successors(const i2v_model *m, bytes_sink sink, void *state)
+{
+    uint64_t n = m->size;
+    return sink(state, m->succ_start, (n + 1) * 8) != 0 ||
+                   sink(state, m->succ_total, n * 8) != 0 ||
+                   sink(state, m->succ, m->succ_start[n] * sizeof *m->succ) != 0
+               ? -1 : 0;
+}
+
+static uint64_t successors_bytes(uint64_t n, uint64_t pairs) { return (2 * n + 1) * 8 + pairs * 8; }
+
 static int emit_name_offsets(const i2v_model *m, bytes_sink sink, void *state)
 {
     uint64_t chunk[OFFSETS_PER_CHUNK], next = 0;
@@ -299,7 +348,9 @@ static void plan_layout(const i2v_model *m, const float *norms, native_layout *l
         name_bytes += (uint64_t)m->name_length[i] + 1;
     l->slots = m->index_slots;
     l->flags = (m->output ? FLAG_OUTPUT : 0) | (m->counts ? FLAG_COUNTS : 0) |
-               (m->has_params ? FLAG_PARAMS : 0);
+               (m->has_params ? FLAG_PARAMS : 0) | (m->succ ? FLAG_SUCCESSORS : 0);
+    l->version = NATIVE_VERSION;
+    l->sections = SEC_COUNT;
     l->size[SEC_NAME_OFFSETS] = n * 8;
     l->size[SEC_NAME_LENGTHS] = n * 4;
     l->size[SEC_NAMES] = name_bytes;
@@ -308,23 +359,25 @@ static void plan_layout(const i2v_model *m, const float *norms, native_layout *l
     l->size[SEC_INDEX] = l->slots * 4;
     l->size[SEC_INPUT] = n * row_bytes;
     l->size[SEC_OUTPUT] = m->output ? n * row_bytes : 0;
+    l->size[SEC_SUCCESSORS] = m->succ ? successors_bytes(n, m->succ_start[n]) : 0;
     uint64_t at = NATIVE_HEADER_BYTES;
     for (int s = 0; s < SEC_COUNT; s++) {
         l->offset[s] = at;
         at = align_up(at + l->size[s]);
+        /* The file ends where the last non-empty section ends, unpadded. */
+        if (l->size[s])
+            l->file_size = l->offset[s] + l->size[s];
     }
-    /* The file ends where the last section ends, without padding. */
-    l->file_size = l->offset[SEC_OUTPUT] + l->size[SEC_OUTPUT];
-    if (l->size[SEC_OUTPUT] == 0)
-        l->file_size = l->offset[SEC_INPUT] + l->size[SEC_INPUT];
     for (int s = 0; s < SEC_COUNT; s++) {
-        if (s == SEC_NAMES || s == SEC_NAME_OFFSETS) {
+        if (s == SEC_NAMES || s == SEC_NAME_OFFSETS || s == SEC_SUCCESSORS) {
             checksum_state c;
             checksum_init(&c);
             if (s == SEC_NAMES)
                 emit_names(m, checksum_sink, &c);
-            else
+            else if (s == SEC_NAME_OFFSETS)
                 emit_name_offsets(m, checksum_sink, &c);
+            else if (m->succ)
+                emit_successors(m, checksum_sink, &c);
             l->checksum[s] = checksum_final(&c);
         } else {
             l->checksum[s] = checksum_of(section_array(m, norms, s), l->size[s]);
@@ -374,6 +427,8 @@ static int write_sections(const i2v_model *m, const float *norms, const native_l
             r = emit_names(m, write_sink, w);
         else if (s == SEC_NAME_OFFSETS)
             r = emit_name_offsets(m, write_sink, w);
+        else if (s == SEC_SUCCESSORS)
+            r = emit_successors(m, write_sink, w);
         else
             r = write_sink(w, section_array(m, norms, s), l->size[s]);
         if (r != 0)
@@ -433,10 +488,11 @@ static i2v_status check_preamble(const unsigned char *d, size_t len, const char 
         return i2v_fail(err, I2V_ERR_FORMAT, "%s: truncated: %zu bytes, shorter than the header",
                         name, len);
     uint32_t version = get_u32(d + 8), header_bytes = get_u32(d + 12);
-    if (version != NATIVE_VERSION)
+    if (version < NATIVE_OLDEST_VERSION || version > NATIVE_VERSION)
         return i2v_fail(err, I2V_ERR_FORMAT,
                         "%s: native format version %u is not supported (this build reads "
-                        "version %u)", name, version, NATIVE_VERSION);
+                        "versions %u to %u)", name, version, NATIVE_OLDEST_VERSION,
+                        NATIVE_VERSION);
     if (header_bytes != NATIVE_HEADER_BYTES)
         return corrupt(err, name, "wrong header size");
     if (len < NATIVE_HEADER_BYTES)
@@ -454,25 +510,32 @@ static i2v_status check_preamble(const unsigned char *d, size_t len, const char 
     return I2V_OK;
 }
 
-/* Expected size of each section, or UINT64_MAX for the names (any size
- * of at least one byte per item).  n <= I2V_MAX_ITEMS, dim <=
+/* Expected size of each section, or SIZE_AT_LEAST_N for the names (any
+ * size of at least one byte per item) and SIZE_FROM_ROWS for the
+ * successors (known from their row starts).  n <= I2V_MAX_ITEMS, dim <=
  * I2V_MAX_DIM and slots <= 2^32 keep every product far below 2^64. */
+#define SIZE_AT_LEAST_N UINT64_MAX
+#define SIZE_FROM_ROWS (UINT64_MAX - 1)
+
 static void expected_sizes(uint64_t n, uint64_t dim, uint64_t slots, uint32_t flags,
                            uint64_t *size)
 {
     size[SEC_NAME_OFFSETS] = n * 8;
     size[SEC_NAME_LENGTHS] = n * 4;
-    size[SEC_NAMES] = UINT64_MAX;
+    size[SEC_NAMES] = SIZE_AT_LEAST_N;
     size[SEC_COUNTS] = (flags & FLAG_COUNTS) ? n * 8 : 0;
     size[SEC_NORMS] = n * 4;
     size[SEC_INDEX] = slots * 4;
     size[SEC_INPUT] = n * dim * 4;
     size[SEC_OUTPUT] = (flags & FLAG_OUTPUT) ? n * dim * 4 : 0;
+    size[SEC_SUCCESSORS] = (flags & FLAG_SUCCESSORS) ? SIZE_FROM_ROWS : 0;
+    size[SEC_GRAPH] = 0;
 }
 
 static i2v_status read_counts(const unsigned char *d, const char *name, uint64_t *n,
                               uint32_t *dim, uint32_t *flags, uint64_t *slots, i2v_error *err)
 {
+    uint32_t version = get_u32(d + 8);
     *n = get_u64(d + 24);
     *dim = get_u32(d + 32);
     *flags = get_u32(d + 36);
@@ -481,11 +544,19 @@ static i2v_status read_counts(const unsigned char *d, const char *name, uint64_t
         return corrupt(err, name, "item count out of range");
     if (*dim < 1 || *dim > I2V_MAX_DIM)
         return corrupt(err, name, "dimensions out of range");
-    if (*flags & ~(uint32_t)FLAGS_KNOWN)
+    if (*flags & ~(uint32_t)(version == 1 ? FLAGS_KNOWN_V1 : FLAGS_KNOWN))
         return corrupt(err, name, "unknown flags");
     if (*slots <= *n || *slots > ((uint64_t)1 << 32) || (*slots & (*slots - 1)) != 0)
         return corrupt(err, name, "index size is not a power of two above the item count");
     return I2V_OK;
+}
+
+/* The successors section is exactly its row starts, totals and the pairs
+ * its last row start counts (read only once the section is in bounds). */
+static int successor_rows_fill(const unsigned char *d, const native_layout *l, int s, uint64_t n)
+{
+    uint64_t fixed = successors_bytes(n, 0), pairs = get_u64(d + l->offset[s] + n * 8);
+    return pairs <= (l->size[s] - fixed) / 8 && fixed + pairs * 8 == l->size[s];
 }
 
 /* Bounds, order, alignment and sizes of the section table. */
@@ -497,12 +568,22 @@ static i2v_status read_table(const unsigned char *d, size_t len, const char *nam
     expected_sizes(n, dim, slots, flags, want);
     uint64_t end_of_previous = NATIVE_HEADER_BYTES;
     char what[128];
+    l->version = get_u32(d + 8);
+    l->sections = l->version == 1 ? SEC_COUNT_V1 : SEC_COUNT;
     for (int s = 0; s < SEC_COUNT; s++) {
+        l->offset[s] = l->size[s] = l->checksum[s] = 0;
+        if (s >= l->sections) {
+            l->offset[s] = align_up(end_of_previous);
+            continue;
+        }
         const unsigned char *e = d + NATIVE_TABLE_AT + (size_t)s * NATIVE_ENTRY_BYTES;
         l->offset[s] = get_u64(e);
         l->size[s] = get_u64(e + 8);
         l->checksum[s] = get_u64(e + 16);
-        int bad_size = want[s] == UINT64_MAX ? l->size[s] < n : l->size[s] != want[s];
+        int bad_size = want[s] == SIZE_AT_LEAST_N  ? l->size[s] < n
+                       : want[s] == SIZE_FROM_ROWS ? l->size[s] < successors_bytes(n, 0) ||
+                                                         l->size[s] % 8 != 0
+                                                   : l->size[s] != want[s];
         if (bad_size)
             snprintf(what, sizeof what, "the %s section has the wrong size", section_name[s]);
         else if (l->offset[s] % NATIVE_ALIGN != 0 || l->offset[s] < end_of_previous)
@@ -510,6 +591,8 @@ static i2v_status read_table(const unsigned char *d, size_t len, const char *nam
         else if (l->offset[s] > (l->size[s] ? len : align_up(len)) ||
                  l->size[s] > len - l->offset[s])
             snprintf(what, sizeof what, "the %s section ends beyond the file", section_name[s]);
+        else if (want[s] == SIZE_FROM_ROWS && !successor_rows_fill(d, l, s, n))
+            snprintf(what, sizeof what, "the %s section has the wrong size", section_name[s]);
         else {
             end_of_previous = l->offset[s] + l->size[s];
             continue;
@@ -584,6 +667,12 @@ static void point_into(i2v_model *m, const unsigned char *d, const native_layout
     m->input = (const float *)(const void *)section_bytes(d, l, SEC_INPUT);
     m->output = (l->flags & FLAG_OUTPUT)
                     ? (const float *)(const void *)section_bytes(d, l, SEC_OUTPUT) : NULL;
+    if (l->flags & FLAG_SUCCESSORS) {
+        const unsigned char *p = section_bytes(d, l, SEC_SUCCESSORS);
+        m->succ_start = (const uint64_t *)(const void *)p;
+        m->succ_total = (const uint64_t *)(const void *)(p + ((uint64_t)m->size + 1) * 8);
+        m->succ = (const i2v_successor *)(const void *)(p + (2 * (uint64_t)m->size + 1) * 8);
+    }
 }
 
 static i2v_status read_layout(const unsigned char *d, size_t len, const char *name,
@@ -602,7 +691,7 @@ static i2v_status read_layout(const unsigned char *d, size_t len, const char *na
     m->size = (uint32_t)n;
     m->has_params = (l->flags & FLAG_PARAMS) != 0;
     if (m->has_params)
-        decode_params(d, m->dim, &m->params);
+        decode_params(d, l->version, m->dim, &m->params);
     point_into(m, d, l);
     return I2V_OK;
 }
@@ -631,6 +720,7 @@ i2v_status model_parse_native(const unsigned char *data, size_t len, const char 
     m->format = I2V_FORMAT_NATIVE;
     m->native_bytes = data;
     m->native_len = len;
+    m->native_version = layout.version;
     *out = m;
     return I2V_OK;
 }
@@ -639,7 +729,8 @@ void model_native_reseal(unsigned char *data, size_t len)
 {
     if (len < NATIVE_HEADER_BYTES)
         return;
-    for (int s = 0; s < SEC_COUNT; s++) {
+    int sections = get_u32(data + 8) == 1 ? SEC_COUNT_V1 : SEC_COUNT;
+    for (int s = 0; s < sections; s++) {
         unsigned char *e = data + NATIVE_TABLE_AT + (size_t)s * NATIVE_ENTRY_BYTES;
         uint64_t offset = get_u64(e), size = get_u64(e + 8);
         if (offset <= len && size <= len - offset)
@@ -648,11 +739,78 @@ void model_native_reseal(unsigned char *data, size_t len)
     put_u64(data + NATIVE_CHECKSUM_AT, checksum_of(data, NATIVE_CHECKSUM_AT));
 }
 
+/* ---- the successors ------------------------------------------------ */
+
+static i2v_status bad_successors(const i2v_model *m, uint32_t item, const char *why,
+                                 i2v_error *err)
+{
+    char what[160];
+    snprintf(what, sizeof what, "the successors of row %u %s", item + 1, why);
+    return corrupt(err, m->source, what);
+}
+
+/* What a written file promises of its successors: rows in order, each at
+ * most the recorded number long, items that exist, once each, counts from
+ * 1 down, ties by item, and no more than the transitions counted. */
+static i2v_status check_successor_rows(const i2v_model *m, i2v_error *err)
+{
+    uint64_t keep = m->has_params && m->params.successors ? m->params.successors
+                                                          : I2V_MAX_SUCCESSORS;
+    if (m->succ_start[0] != 0)
+        return bad_successors(m, 0, "do not start at the first pair", err);
+    uint32_t *seen = calloc(m->size ? m->size : 1, sizeof *seen);
+    if (!seen)
+        return i2v_fail_nomem(err, "checking the successors");
+    i2v_status st = I2V_OK;
+    for (uint32_t i = 0; i < m->size && st == I2V_OK; i++) {
+        uint64_t begin = m->succ_start[i], end = m->succ_start[i + 1], sum = 0;
+        if (end < begin || end - begin > keep || end > m->succ_start[m->size]) {
+            st = bad_successors(m, i, "are out of order or too many", err);
+            break;
+        }
+        for (uint64_t j = begin; j < end && st == I2V_OK; j++) {
+            const i2v_successor *p = &m->succ[j];
+            if (p->item >= m->size || p->count == 0)
+                st = bad_successors(m, i, "name an item that does not exist, or none", err);
+            else if (seen[p->item] == i + 1)
+                st = bad_successors(m, i, "list an item twice", err);
+            else if (j > begin && (p->count > p[-1].count ||
+                                   (p->count == p[-1].count && p->item < p[-1].item)))
+                st = bad_successors(m, i, "are not sorted by count", err);
+            seen[p->item] = i + 1;
+            sum += p->count;
+        }
+        if (st == I2V_OK && sum > m->succ_total[i])
+            st = bad_successors(m, i, "count more transitions than the item has", err);
+    }
+    free(seen);
+    return st;
+}
+
+i2v_status model_check_successors(const i2v_model *m, i2v_error *err)
+{
+    if (!m->succ)
+        return I2V_OK;
+    if (m->native_bytes) {
+        native_layout layout;
+        i2v_model scratch;
+        memset(&scratch, 0, sizeof scratch);
+        i2v_status st = read_layout(m->native_bytes, m->native_len, m->source, &scratch, &layout,
+                                    err);
+        if (st != I2V_OK)
+            return st;
+        if (checksum_of(section_bytes(m->native_bytes, &layout, SEC_SUCCESSORS),
+                        layout.size[SEC_SUCCESSORS]) != layout.checksum[SEC_SUCCESSORS])
+            return corrupt(err, m->source, "checksum of the successors section does not match");
+    }
+    return check_successor_rows(m, err);
+}
+
 /* ---- full verification --------------------------------------------- */
 
 static i2v_status verify_vector_sums(const i2v_model *m, const native_layout *l, i2v_error *err)
 {
-    for (int s = SEC_SMALL_END; s < SEC_COUNT; s++) {
+    for (int s = SEC_SMALL_END; s < l->sections; s++) {
         if (checksum_of(section_bytes(m->native_bytes, l, s), l->size[s]) != l->checksum[s]) {
             char what[128];
             snprintf(what, sizeof what, "checksum of the %s section does not match",
@@ -706,5 +864,7 @@ i2v_status model_verify_native(const i2v_model *m, i2v_error *err)
         st = verify_rows(m, m->output, "the output vector values", err);
     if (st == I2V_OK)
         st = verify_norms_and_names(m, err);
+    if (st == I2V_OK && m->succ)
+        st = check_successor_rows(m, err);
     return st;
 }

@@ -403,7 +403,8 @@ static void reader_release(w2v_reader *r)
  * item twice is an error naming it) and its norms. */
 static i2v_status reader_finish(w2v_reader *r, i2v_model **out, i2v_error *err)
 {
-    model_arrays arrays = {r->names, r->name_offset, r->name_length, NULL, r->input, NULL};
+    model_arrays arrays = {.names = r->names, .name_offset = r->name_offset,
+                           .name_length = r->name_length, .input = r->input};
     const char *name = r->name;
     uint32_t size = r->n, dim = r->dim;
     int binary = r->binary;

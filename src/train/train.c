@@ -571,7 +571,8 @@ i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *er
     if (!t->have_corpus || !t->input)
         return i2v_fail(err, I2V_ERR_INVALID, "the trainer has no model to give");
     i2v_vocab *v = t->vocab;
-    model_arrays arrays = {v->arena, v->offset, v->length, v->count, t->input, t->output};
+    model_arrays arrays = {.names = v->arena, .name_offset = v->offset, .name_length = v->length,
+                           .counts = v->count, .input = t->input, .output = t->output};
     uint32_t size = v->size;
     /* The model takes these blocks whatever happens; the trainer forgets
      * them and can only be freed. */

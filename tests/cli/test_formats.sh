@@ -10,7 +10,7 @@ fi
 
 # info: one "key value" line per fact.
 run "$I2V" info -m "$M"
-if [ "$rc" -eq 0 ] && grep -q '^format  *native (version 1)$' "$T/out" &&
+if [ "$rc" -eq 0 ] && grep -q '^format  *native (version 2)$' "$T/out" &&
     grep -q '^dimensions  *12$' "$T/out" && grep -q '^items  *[0-9][0-9]*$' "$T/out" &&
     grep -q '^output-weights  *yes$' "$T/out" && grep -q '^counts  *yes' "$T/out" &&
     grep -q '^training  *window 5, negative 5, epochs 1,' "$T/out" &&
@@ -154,4 +154,26 @@ if [ "$rc" -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 2 ] && "$I2V" info -m "$T/wide.
     pass "a text model with 120 kB rows is recognised as text"
 else
     fail "a text model with 120 kB rows is recognised as text" "exit $rc: $(cat "$T/err")"
+fi
+
+# A native model of format version 1 (tests/data/model-v1.i2v, written by
+# an item2vec of that version) is still read, verified, answered,
+# continued and converted; what it is written to is version 2.
+V1=tests/data/model-v1.i2v
+run "$I2V" info -m "$V1" --verify
+if [ "$rc" -eq 0 ] && grep -q '^format  *native (version 1)$' "$T/out" &&
+    grep -q '^successors  *no$' "$T/out" && grep -q '^verified  *yes' "$T/out"; then
+    pass "a version 1 native model is read and verified"
+else
+    fail "a version 1 native model is read and verified" "$(cat "$T/out" "$T/err")"
+fi
+run "$I2V" similar -m "$V1" -k 3 a
+[ "$rc" -eq 0 ] && [ "$(wc -l <"$T/out")" -eq 3 ] && pass "a version 1 native model answers queries" ||
+    fail "a version 1 native model answers queries" "$(cat "$T/err")"
+printf 'a b c d\nd c b a\n' >"$T/more.txt"
+run "$I2V" train -q -i "$T/more.txt" --resume "$V1" -o "$T/v2.i2v" --min-count 1 --threads 1
+if [ "$rc" -eq 0 ] && "$I2V" info -m "$T/v2.i2v" | grep -q '^format  *native (version 2)$'; then
+    pass "a version 1 native model is continued into version 2"
+else
+    fail "a version 1 native model is continued into version 2" "$(cat "$T/err")"
 fi

@@ -92,8 +92,8 @@ cp "$M" "$T/magic.i2v" && poke "$T/magic.i2v" 5 'X'
 refused "native with a damaged magic" "$T/magic.i2v" "not an item2vec native model \(wrong magic\)"
 cp "$M" "$T/foreign.i2v" && poke "$T/foreign.i2v" 0 'P'
 refused "native whose first byte is not the magic's" "$T/foreign.i2v" "not a word2vec model"
-cp "$M" "$T/v2.i2v" && poke "$T/v2.i2v" 8 '\002'
-refused "native version 2" "$T/v2.i2v" "native format version 2 is not supported"
+cp "$M" "$T/v3.i2v" && poke "$T/v3.i2v" 8 '\003'
+refused "native version 3" "$T/v3.i2v" "native format version 3 is not supported"
 cp "$M" "$T/items.i2v" && poke "$T/items.i2v" 24 '\377\377'
 refused "native header claiming more items (checksum not redone)" "$T/items.i2v" "header checksum does not match"
 cp "$M" "$T/dims.i2v" && poke "$T/dims.i2v" 32 '\011'

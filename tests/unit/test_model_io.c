@@ -333,10 +333,12 @@ static void native_wrong_magic_or_version_is_refused(void)
     expect_format_error("magic", bytes, len, I2V_FORMAT_AUTO, "wrong magic");
     expect_format_error("magic, asked as native", bytes, len, I2V_FORMAT_NATIVE, "wrong magic");
     bytes[6] = 0x1a;
-    bytes[8] = 2;
+    bytes[8] = 3;
     expect_format_error("version", bytes, len, I2V_FORMAT_AUTO,
-                        "version 2 is not supported (this build reads version 1)");
-    bytes[8] = 1;
+                        "version 3 is not supported (this build reads versions 1 to 2)");
+    bytes[8] = 0;
+    expect_format_error("version 0", bytes, len, I2V_FORMAT_AUTO, "version 0 is not supported");
+    bytes[8] = 2;
     bytes[30] ^= 1; /* item count, under the header checksum */
     expect_format_error("header", bytes, len, I2V_FORMAT_AUTO, "header checksum");
     free(bytes);
