@@ -12,8 +12,8 @@ static const char convert_help[] =
     ".vec word2vec text, anything else native) or by --format.\n"
     "A native input is verified in full first: every checksum, every value.\n"
     "The word2vec formats keep items and input vectors only: item counts,\n"
-    "training parameters and output weights are dropped, and a note on stderr\n"
-    "says so.  Converting a word2vec file to native gives a model without\n"
+    "training parameters, output weights and successors are dropped, and a\n"
+    "note on stderr says so.  Converting a word2vec file to native gives a model without\n"
     "counts or output weights (queries need neither).\n\n"
     "  -m, --model MODEL    the model to read\n"
     "  -o, --output OUT     where to write; - is standard output (word2vec\n"
@@ -79,19 +79,24 @@ static void note_dropped(const i2v_model *m, const char *output, i2v_format form
 {
     if (format == I2V_FORMAT_NATIVE || i2v_model_size(m) == 0)
         return;
-    const char *parts[3];
+    const char *parts[4];
     int n = 0;
-    if (i2v_model_count(m, 0) != 0)
+    if (i2v_model_has_counts(m))
         parts[n++] = "item counts";
     if (i2v_model_params(m))
         parts[n++] = "training parameters";
-    if (i2v_model_output(m, 0))
+    if (i2v_model_has_output(m))
         parts[n++] = "output weights";
+    if (i2v_model_has_successors(m))
+        parts[n++] = "successors";
     if (n == 0)
         return;
-    cli_error("note: %s is %s, which keeps no %s%s%s%s%s; they are dropped", output,
-              i2v_format_name(format), parts[0], n > 2 ? ", " : n > 1 ? " or " : "",
-              n > 1 ? parts[1] : "", n > 2 ? " or " : "", n > 2 ? parts[2] : "");
+    char list[128] = "";
+    for (int i = 0; i < n; i++)
+        snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                 i == 0 ? "" : i + 1 == n ? " or " : ", ", parts[i]);
+    cli_error("note: %s is %s, which keeps no %s; they are dropped", output,
+              i2v_format_name(format), list);
 }
 
 int cmd_convert(int argc, char **argv)

@@ -18,7 +18,7 @@ static const char train_details[] =
     "place, so an error or a signal never leaves a partial model.\n";
 
 enum { OPT_FORMAT = 256, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SAMPLE, OPT_NS_EXPONENT, OPT_MIN_COUNT,
-       OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR, OPT_RESUME };
+       OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR, OPT_RESUME, OPT_SUCCESSORS, OPT_CONTEXT, OPT_BLEND };
 
 #define NONE I2V_PARAM_NONE
 static const cli_option train_options[] = {
@@ -44,6 +44,12 @@ static const cli_option train_options[] = {
     {"threads", 't', "N", I2V_PARAM_THREADS, "", "online CPUs"},
     {"seed", OPT_SEED, "N", I2V_PARAM_SEED, "with --threads 1 the output is byte-identical on "
      "every run", NULL},
+    {"successors", OPT_SUCCESSORS, "N", I2V_PARAM_SUCCESSORS, "counted in the same pass as the "
+     "items and kept in a native model for recommend to blend in", NULL},
+    {"context", OPT_CONTEXT, "L", I2V_PARAM_CONTEXT, "recorded in the model as recommend's "
+     "default", NULL},
+    {"blend", OPT_BLEND, "W", I2V_PARAM_BLEND, "recorded in the model as recommend's default",
+     NULL},
     {"resume", OPT_RESUME, "MODEL", NONE, "continue training a native model on new sequences: "
      "its items keep their vectors and output weights, counts are merged, new items reaching "
      "--min-count join; options not given are the model's own (as gensim's "
@@ -149,6 +155,10 @@ static int settle_params(const train_args *a, const i2v_model *base, i2v_train_p
     for (int k = 0; k < I2V_PARAM_COUNT; k++)
         if (a->given_mask >> k & 1)
             i2v_param_copy(p, &a->given, (i2v_param)k);
+    /* Successors are kept by the native format only: counting them for
+     * a word2vec file would be work for nothing. */
+    if (a->format != I2V_FORMAT_NATIVE)
+        p->successors = 0;
     i2v_error err;
     if (i2v_train_params_check(p, &err) != I2V_OK)
         return cli_fail(&err);

@@ -77,6 +77,9 @@ static void run_free(coldstart_run *r)
     free(r->out.name_length);
     free(r->out.counts);
     free(r->out.input);
+    free(r->out.succ_start);
+    free(r->out.succ_total);
+    free(r->out.succ);
     free(r->out.output);
 }
 
@@ -286,6 +289,8 @@ static i2v_status copy_names(coldstart_run *r, i2v_error *err)
     return I2V_OK;
 }
 
+static i2v_status copy_successors(coldstart_run *r, i2v_error *err);
+
 /* Counts, input and output rows: the model's, then zeros for the cold
  * items (their input rows are written when they are placed). */
 static i2v_status copy_rows(coldstart_run *r, i2v_error *err)
@@ -313,6 +318,39 @@ static i2v_status copy_rows(coldstart_run *r, i2v_error *err)
             r->out.counts[i] = i2v_model_count(m, (uint32_t)i);
         memset(r->out.counts + n, 0, extra * sizeof *r->out.counts);
     }
+    return copy_successors(r, err);
+}
+
+/* The successors as they are; the cold items have none yet. */
+static i2v_status copy_successors(coldstart_run *r, i2v_error *err)
+{
+    const i2v_model *m = r->model;
+    if (!i2v_model_has_successors(m))
+        return I2V_OK;
+    const uint32_t n = i2v_model_size(m);
+    uint64_t listed = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t k;
+        i2v_model_successors(m, i, &k, NULL);
+        listed += k;
+    }
+    r->out.succ_start = malloc(((size_t)r->out_size + 1) * sizeof *r->out.succ_start);
+    r->out.succ_total = malloc((size_t)r->out_size * sizeof *r->out.succ_total);
+    r->out.succ = malloc((listed ? listed : 1) * sizeof *r->out.succ);
+    if (!r->out.succ_start || !r->out.succ_total || !r->out.succ)
+        return i2v_fail_nomem(err, "copying the successors");
+    uint64_t at = 0;
+    for (uint32_t i = 0; i < r->out_size; i++) {
+        uint32_t k = 0;
+        uint64_t total = 0;
+        const i2v_successor *s = i < n ? i2v_model_successors(m, i, &k, &total) : NULL;
+        r->out.succ_start[i] = at;
+        r->out.succ_total[i] = total;
+        if (k)
+            memcpy(r->out.succ + at, s, k * sizeof *s);
+        at += k;
+    }
+    r->out.succ_start[r->out_size] = at;
     return I2V_OK;
 }
 

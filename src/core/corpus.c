@@ -8,6 +8,7 @@
 #include "util/error.h"
 #include "util/tempfile.h"
 #include "core/reader.h"
+#include "core/successors.h"
 #include "core/vocab.h"
 #include "util/grow.h"
 
@@ -98,6 +99,7 @@ static i2v_status read_ids(int fd, uint64_t entry, uint32_t *buf, size_t want, s
 static i2v_status remap_spool(int from, uint64_t entries, const uint32_t *remap, id_writer *w,
                               corpus *c, i2v_error *err)
 {
+    uint32_t previous = CORPUS_END_OF_SEQUENCE; /* the last kept item of this sequence */
     uint32_t *block = malloc(SPOOL_BLOCK_IDS * sizeof *block);
     if (!block)
         return i2v_fail_nomem(err, "rewriting the corpus spool");
@@ -117,10 +119,14 @@ static i2v_status remap_spool(int from, uint64_t entries, const uint32_t *remap,
                     c->sequences++;
                 }
                 in_sequence = 0;
+                previous = CORPUS_END_OF_SEQUENCE;
             } else if (remap[id] != I2V_DROPPED) {
                 st = writer_put(w, remap[id], err);
                 c->items++;
                 in_sequence++;
+                if (st == I2V_OK && c->successors && previous != CORPUS_END_OF_SEQUENCE)
+                    st = succ_counter_add(c->successors, previous, remap[id], 1, err);
+                previous = remap[id];
             }
         }
         at += got;
@@ -156,6 +162,9 @@ i2v_status corpus_build(corpus *out, i2v_vocab *vocab, FILE *in, const char *nam
         if (st == I2V_ERR_EMPTY)
             i2v_fail_context(err, "%s", name);
     }
+    if (st == I2V_OK && options->successors > 0)
+        st = succ_counter_create(i2v_vocab_size(vocab), options->successors, &out->successors,
+                                 err);
     if (st == I2V_OK)
         st = open_spool(options->tmpdir, &out->fd, err);
     if (st == I2V_OK) {
@@ -176,6 +185,8 @@ void corpus_close(corpus *c)
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
+    succ_counter_free(c->successors);
+    c->successors = NULL;
 }
 
 /* Loads the next block; returns the number of ids now buffered. */

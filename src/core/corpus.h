@@ -12,11 +12,17 @@
 
 #define CORPUS_END_OF_SEQUENCE 0xffffffffu
 
+typedef struct succ_counter succ_counter;
+
 typedef struct corpus {
     int fd;              /* -1 when closed */
     uint64_t entries;    /* ids + end markers */
     uint64_t items;      /* ids */
     uint64_t sequences;
+    /* Each kept item's successors, counted as the spool is rewritten with
+     * final ids (so an item dropped between two others joins them), or
+     * NULL when not asked for; owned by the corpus until taken. */
+    succ_counter *successors;
 } corpus;
 
 /* How the vocabulary is cut and where the spool goes. */
@@ -24,6 +30,7 @@ typedef struct corpus_options {
     const char *tmpdir;   /* NULL: $TMPDIR or /tmp */
     uint64_t min_count;
     uint64_t max_vocab;
+    uint32_t successors;  /* kept per item; 0: none counted */
 } corpus_options;
 
 /* Reads the text once into `vocab` (counting, on top of whatever it holds:

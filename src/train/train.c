@@ -18,6 +18,7 @@
 #include "util/error.h"
 #include "util/quote.h"
 #include "core/kernel.h"
+#include "core/successors.h"
 #include "model/build.h"
 #include "util/parallel.h"
 #include "util/rng.h"
@@ -194,13 +195,44 @@ i2v_status i2v_trainer_resume(i2v_trainer *t, const i2v_model *base, i2v_error *
     return I2V_OK;
 }
 
+/* A continued model's successors join the new counts: they were counted
+ * on the text it was trained on, and name its items by its own ids. */
+static i2v_status merge_base_successors(i2v_trainer *t, i2v_error *err)
+{
+    const i2v_model *b = t->base;
+    uint32_t n = i2v_model_size(b);
+    uint32_t *to_new = malloc((n ? n : 1) * sizeof *to_new);
+    i2v_successor *row = malloc(I2V_MAX_SUCCESSORS * sizeof *row);
+    i2v_status st = to_new && row ? I2V_OK : i2v_fail_nomem(err, "merging successors");
+    for (uint32_t i = 0; st == I2V_OK && i < n; i++) {
+        size_t len;
+        const char *item = i2v_model_item(b, i, &len);
+        to_new[i] = (uint32_t)i2v_vocab_find(t->vocab, item, len); /* pinned: always kept */
+    }
+    for (uint32_t i = 0; st == I2V_OK && i < n; i++) {
+        uint32_t k;
+        uint64_t total;
+        const i2v_successor *old = i2v_model_successors(b, i, &k, &total);
+        if (k > I2V_MAX_SUCCESSORS)
+            k = I2V_MAX_SUCCESSORS;
+        for (uint32_t j = 0; j < k; j++)
+            row[j] = (i2v_successor){to_new[old[j].item], old[j].count};
+        st = succ_counter_merge(t->corpus.successors, to_new[i], row, k, total, err);
+    }
+    free(to_new);
+    free(row);
+    return st;
+}
+
 i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i2v_error *err)
 {
     if (t->corpus_read)
         return i2v_fail(err, I2V_ERR_INVALID, "the trainer already read a corpus");
     t->corpus_read = 1;
-    corpus_options options = {t->tmpdir, t->p.min_count, t->p.max_vocab};
+    corpus_options options = {t->tmpdir, t->p.min_count, t->p.max_vocab, t->p.successors};
     i2v_status st = corpus_build(&t->corpus, t->vocab, in, name, &options, err);
+    if (st == I2V_OK && t->base && t->corpus.successors)
+        st = merge_base_successors(t, err);
     if (st != I2V_OK)
         return st;
     uint32_t n = i2v_vocab_size(t->vocab);
@@ -573,6 +605,12 @@ i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *er
     i2v_vocab *v = t->vocab;
     model_arrays arrays = {.names = v->arena, .name_offset = v->offset, .name_length = v->length,
                            .counts = v->count, .input = t->input, .output = t->output};
+    if (t->corpus.successors) {
+        i2v_status st = succ_counter_finish(t->corpus.successors, &arrays.succ_start,
+                                            &arrays.succ_total, &arrays.succ, err);
+        if (st != I2V_OK)
+            return st;
+    }
     uint32_t size = v->size;
     /* The model takes these blocks whatever happens; the trainer forgets
      * them and can only be freed. */

@@ -51,7 +51,7 @@ grep -q '^format  *word2vec-text$' "$T/out" && pass "info recognises word2vec te
     fail "info recognises word2vec text" "$(cat "$T/out")"
 
 expect_fail "convert to word2vec says what is dropped" 0 \
-    "note: .*m.bin is word2vec-binary, which keeps no item counts, training parameters or output weights" \
+    "note: .*m.bin is word2vec-binary, which keeps no item counts, training parameters, output weights or successors" \
     "$I2V" convert -m "$M" -o "$T/m.bin"
 run "$I2V" convert -m "$T/m.bin" -o "$T/back.i2v"
 if [ "$rc" -eq 0 ] && [ ! -s "$T/err" ]; then

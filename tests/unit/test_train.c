@@ -72,7 +72,7 @@ static void thread_shares_cover_each_sequence_once(void)
     i2v_error err;
     corpus c;
     CHECK(i2v_vocab_create(&v, &err) == I2V_OK);
-    CHECK(corpus_build(&c, v, f, "text", &(corpus_options){NULL, 1, 0}, &err) == I2V_OK);
+    CHECK(corpus_build(&c, v, f, "text", &(corpus_options){.min_count = 1}, &err) == I2V_OK);
     fclose(f);
     for (uint32_t parts = 1; parts <= 9; parts++) {
         uint64_t items = 0, sequences = 0;
@@ -111,7 +111,7 @@ static void long_sequences_cross_spool_blocks_whole(void)
     i2v_error err;
     corpus c;
     CHECK(i2v_vocab_create(&v, &err) == I2V_OK);
-    CHECK(corpus_build(&c, v, f, "text", &(corpus_options){NULL, 1, 0}, &err) == I2V_OK);
+    CHECK(corpus_build(&c, v, f, "text", &(corpus_options){.min_count = 1}, &err) == I2V_OK);
     fclose(f);
     CHECK(c.sequences == 3 && c.items == n + 4);
     for (uint32_t parts = 1; parts <= 4; parts++) {
