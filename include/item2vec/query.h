@@ -56,6 +56,18 @@ i2v_status i2v_nearest_items(const i2v_model *model, const uint32_t *ids, size_t
                              uint32_t limit, uint32_t k, uint32_t threads, i2v_neighbor *out,
                              uint32_t *n_out, i2v_error *err);
 
+/* i2v_nearest for n query vectors at once (queries[q * dim ...]), by the
+ * same blocked product: query q leaves out the ids exclude[exclude_start[q]
+ * .. exclude_start[q + 1]) (any order; exclude_start NULL: none), and its
+ * answers go to out[q * k ...], their number to n_out[q].  Each answer is
+ * bit for bit what i2v_nearest gives for that query alone.  A zero or
+ * non-finite query is I2V_ERR_INVALID for the whole call: check them
+ * first (i2v_query_vector does). */
+i2v_status i2v_nearest_many(const i2v_model *model, const float *queries, size_t n,
+                            const uint64_t *exclude_start, const uint32_t *exclude,
+                            uint32_t limit, uint32_t k, uint32_t threads, i2v_neighbor *out,
+                            uint32_t *n_out, i2v_error *err);
+
 #ifdef __cplusplus
 }
 #endif
