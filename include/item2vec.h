@@ -29,5 +29,6 @@
 #include "item2vec/coldstart.h"
 #include "item2vec/plot.h"
 #include "item2vec/sessions.h"
+#include "item2vec/recommend.h"
 
 #endif /* ITEM2VEC_H */

@@ -126,9 +126,10 @@ now() {
 }
 
 # The model's metrics from one line of `eval --json`: "hr mrr ndcg" of the
-# model, then of the popular and transition baselines.
+# model (as recommend answers; the model-alone row is left aside), then of
+# the popular and transition baselines.
 metrics() {
-    sed -n 's/.*"model": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}, "popular": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}, "transition": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}.*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p' "$1"
+    sed 's/"model_alone": {[^}]*}, //' "$1" | sed -n 's/.*"model": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}, "popular": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}, "transition": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}.*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p'
 }
 
 total=$(( $(echo "$dims" | awk -F, '{print NF}') * $(echo "$windows" | awk -F, '{print NF}') *

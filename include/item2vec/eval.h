@@ -6,6 +6,7 @@
 
 #include "item2vec/model.h"
 #include "item2vec/query.h"
+#include "item2vec/recommend.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -118,21 +119,14 @@ void i2v_baselines_free(i2v_baselines *baselines);
 /* Distinct items seen by i2v_baselines_create. */
 uint32_t i2v_baselines_items(const i2v_baselines *baselines);
 
-typedef enum i2v_next_score {
-    I2V_NEXT_SCORE_AUTO = 0,  /* OUTPUT when the model has output vectors, else COSINE */
-    I2V_NEXT_SCORE_OUTPUT,    /* the model's own prediction: query . output vector */
-    I2V_NEXT_SCORE_COSINE     /* cosine between the query and input vectors */
-} i2v_next_score;
-
-const char *i2v_next_score_name(i2v_next_score score);
-
 typedef struct i2v_next_options {
-    uint32_t k;          /* cut-off of HR@k and NDCG@k, >= 1 (default 10) */
-    uint32_t context;    /* history items that make the query (default 1; 0: all) */
-    i2v_next_score score;
+    uint32_t k;                       /* cut-off of HR@k and NDCG@k, >= 1 (default 10) */
+    i2v_recommend_options recommend;  /* how the model ranks: as `recommend` answers
+                                         (its k and threads are not used) */
 } i2v_next_options;
 
-void i2v_next_options_default(i2v_next_options *options);
+/* k 10, and i2v_recommend_options_default for the model. */
+void i2v_next_options_default(const i2v_model *model, i2v_next_options *options);
 
 /* Means over all evaluated lines; a line whose target cannot be ranked
  * counts as a miss (0). */
@@ -147,9 +141,12 @@ typedef struct i2v_next_eval {
     uint64_t lines;              /* evaluated lines: a history and a target */
     uint64_t target_in_history;  /* lines whose target is also in the history */
     uint64_t target_unknown;     /* lines whose target is not in the model */
-    uint64_t context_unknown;    /* lines with no query item in the model */
-    i2v_next_score score;        /* the scoring used (never AUTO) */
-    i2v_rank_metrics model;
+    uint64_t context_unknown;    /* lines with no history item in the model */
+    i2v_recommend_options used;  /* the recommender's options, its scoring resolved */
+    unsigned notes;              /* i2v_recommender_notes */
+    i2v_rank_metrics model;      /* the model as `recommend` answers */
+    int has_model_alone;         /* a blend was used: ... */
+    i2v_rank_metrics model_alone;  /* ... the same with blend 0 */
     int has_baselines;
     i2v_rank_metrics popular;    /* most popular items not in the history */
     i2v_rank_metrics transition; /* items that most often followed the last history item */
@@ -158,19 +155,19 @@ typedef struct i2v_next_eval {
 
 /* Next-item evaluation, leave-last-out: each line of `in` is a sequence
  * whose last item is the target and whose other items are the history
- * ("history<TAB>target" is the same thing).  Every candidate ranking leaves
- * out the items of the history, so a target repeated from the history is a
- * miss for every method.
- *  - model: the query is made of the last `context` history items (0: the
- *    whole history), those not in the model left out.  OUTPUT ranks
- *    candidates by (mean of their input vectors) . (output vector), COSINE
- *    by cosine with the mean of their unit input vectors.  Equal scores
- *    rank the lower id first.  With no query item, or a target the model
- *    does not know, the line is a miss.
+ * ("history<TAB>target" is the same thing).
+ *  - model: the target's rank among the candidates i2v_recommend orders
+ *    for the history (its items in the model, the others left out), with
+ *    the options given: the same scores, blend, context and exclusions, so
+ *    a hit is a target `recommend` would answer within k.  A line whose
+ *    target the model does not know, whose history holds no item it
+ *    knows, or whose target is left out as seen is a miss.  With a blend,
+ *    model_alone is the same ranking without it.
  *  - popular (when baselines is not NULL): items by training count.
  *  - transition: items by how often they followed the last history item in
  *    the training sequences, then by training count.
- * Ranks are over every candidate, so MRR uses the full ranking. */
+ * The baselines leave out the history's items.  Ranks are over every
+ * candidate, so MRR uses the full ranking. */
 i2v_status i2v_eval_next_item(const i2v_model *model, const i2v_baselines *baselines,
                               FILE *in, const char *name, const i2v_next_options *options,
                               i2v_next_eval *out, i2v_error *err);

@@ -129,3 +129,15 @@ void answers_print(const i2v_model *m, int json, const char *query, size_t query
         }
     }
 }
+
+void answers_say_notes(unsigned notes, const char *model)
+{
+    if (notes & I2V_REC_NOTE_COSINE)
+        cli_error("note: %s has no output vectors (word2vec formats keep none): "
+                  "recommending by cosine similarity", model);
+    if (notes & I2V_REC_NOTE_NO_COUNTS)
+        cli_error("note: %s has no item counts: scoring by input . output alone", model);
+    if (notes & I2V_REC_NOTE_NO_SUCCESSORS)
+        cli_error("note: %s keeps no successors: the model's score alone (--blend ignored)",
+                  model);
+}

@@ -35,6 +35,10 @@ enum { WORDS_PLAIN = 0, WORDS_SIGNED = 1 /* "-ITEM" subtracts */ };
 int query_terms_parse(query_terms *q, const i2v_model *m, const char *line, size_t len,
                       int words, const char *where);
 
+/* Says on stderr what a recommender over `model` does otherwise than asked
+ * (the bits of i2v_recommender_notes). */
+void answers_say_notes(unsigned notes, const char *model);
+
 /* Prints answers, best first:  query<TAB>rank<TAB>item<TAB>score  (6
  * decimals), or one JSON object per answer with the same fields. */
 void answers_print(const i2v_model *m, int json, const char *query, size_t query_len,

@@ -108,5 +108,6 @@ int cmd_sessions(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_coldstart(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
 
 #endif

@@ -3,8 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answers.h"
 #include "cli.h"
 #include "eval_report.h"
+#include "options.h"
 
 static const char eval_help[] =
     "Usage: item2vec eval -m MODEL TASK... [options]\n"
@@ -36,12 +38,10 @@ static const char eval_help[] =
     "                         frequent spelling stands for all of its variants\n"
     "      --method add|mul   analogies: 3CosAdd (default) or 3CosMul\n"
     "  -k N                   cut-off of HR@k, NDCG@k and purity@k (default 10)\n"
-    "      --context L        next-item: the query is the mean of the last L\n"
-    "                         history items (default 1; 0: the whole history)\n"
-    "      --score S          next-item: output (the model's own prediction, query\n"
-    "                         input vector . candidate output vector; needs a .i2v\n"
-    "                         model) or cosine (between input vectors); default\n"
-    "                         output when the model has output vectors\n"
+    "      --context L        next-item: the model ranks as 'recommend' does, with\n"
+    "      --blend W          these of its options (default: the model's recorded\n"
+    "      --score S          context and blend, score predict; see 'item2vec\n"
+    "      --keep-seen        recommend --help')\n"
     "      --train FILE       next-item: the training sequences, for the baselines\n"
     "      --variance X       dims: the share of variance to explain (default 0.9)\n"
     "      --json             one JSON object instead of tables\n"
@@ -49,11 +49,14 @@ static const char eval_help[] =
     "Next-item protocol (leave-last-out; 'item2vec split' makes the files):\n"
     "each line of the --next-item file is a sequence whose last item is the\n"
     "target and whose other items are the history (\"history<TAB>target\" is\n"
-    "the same).  Every method ranks every candidate except the history's items,\n"
-    "so a target repeated from the history is a miss for all.  HR@k: share of\n"
-    "lines with the target in the top k; MRR: mean of 1/rank over the full\n"
-    "ranking; NDCG@k: mean of 1/log2(rank + 1) for ranks up to k.  A line the\n"
-    "model cannot rank (unknown target, no known query item) is a miss.\n"
+    "the same).  The model ranks the candidates exactly as 'recommend' would\n"
+    "answer the history (and, with a blend, again without it: 'model alone');\n"
+    "the baselines rank every item but the history's.  A target repeated from\n"
+    "the history is therefore a miss for all (unless --keep-seen, for the\n"
+    "model).  HR@k: share of lines with the target in the top k; MRR: mean of\n"
+    "1/rank over the full ranking; NDCG@k: mean of 1/log2(rank + 1) for ranks\n"
+    "up to k.  A line the model cannot rank (unknown target, no known history\n"
+    "item) is a miss.\n"
     "Baselines, from the --train sequences: 'popular' ranks items by training\n"
     "count; 'transition' ranks them by how often they directly followed the\n"
     "history's last item, then by count.\n\n"
@@ -64,12 +67,19 @@ static const char eval_help[] =
 
 enum {
     OPT_ANALOGIES = 256, OPT_PAIRS, OPT_NEXT, OPT_DIMS, OPT_GROUPS, OPT_RESTRICT,
-    OPT_CASE_SENSITIVE, OPT_METHOD, OPT_CONTEXT, OPT_SCORE, OPT_TRAIN, OPT_VARIANCE, OPT_JSON
+    OPT_CASE_SENSITIVE, OPT_METHOD, OPT_CONTEXT, OPT_SCORE, OPT_TRAIN, OPT_VARIANCE, OPT_JSON,
+    OPT_BLEND, OPT_KEEP_SEEN
 };
 
 typedef struct eval_args {
     eval_results r;
     int json;
+    /* How the model ranks next items: the model's recorded defaults,
+     * then what the command line gave. */
+    i2v_train_params given;  /* --context, --blend */
+    uint32_t given_mask;
+    int keep_seen;
+    i2v_rec_score score;
 } eval_args;
 
 static int parse_method(const char *text, i2v_analogy_method *out)
@@ -83,14 +93,17 @@ static int parse_method(const char *text, i2v_analogy_method *out)
     return 0;
 }
 
-static int parse_score(const char *text, i2v_next_score *out)
+/* "output" is the name earlier versions gave the model's prediction. */
+static int parse_score(const char *text, i2v_rec_score *out)
 {
-    if (strcmp(text, "output") == 0)
-        *out = I2V_NEXT_SCORE_OUTPUT;
+    if (strcmp(text, "predict") == 0 || strcmp(text, "output") == 0)
+        *out = I2V_REC_PREDICT;
+    else if (strcmp(text, "dot") == 0)
+        *out = I2V_REC_DOT;
     else if (strcmp(text, "cosine") == 0)
-        *out = I2V_NEXT_SCORE_COSINE;
+        *out = I2V_REC_COSINE;
     else
-        return cli_usage_error("--score: '%s' is not output or cosine", text), -1;
+        return cli_usage_error("--score: '%s' is not predict, dot or cosine", text), -1;
     return 0;
 }
 
@@ -131,6 +144,8 @@ static int parse_eval_args(int argc, char **argv, eval_args *a)
         {"method", required_argument, NULL, OPT_METHOD},
         {"context", required_argument, NULL, OPT_CONTEXT},
         {"score", required_argument, NULL, OPT_SCORE},
+        {"blend", required_argument, NULL, OPT_BLEND},
+        {"keep-seen", no_argument, NULL, OPT_KEEP_SEEN},
         {"train", required_argument, NULL, OPT_TRAIN},
         {"variance", required_argument, NULL, OPT_VARIANCE},
         {"json", no_argument, NULL, OPT_JSON},
@@ -157,9 +172,15 @@ static int parse_eval_args(int argc, char **argv, eval_args *a)
         case OPT_METHOD: bad = parse_method(optarg, &r->word_options.method); break;
         case 'k': bad = cli_parse_u32("-k", optarg, 1, 1000000, &r->next_options.k); break;
         case OPT_CONTEXT:
-            bad = cli_parse_u32("--context", optarg, 0, UINT32_MAX, &r->next_options.context);
+            bad = cli_parse_param("--context", I2V_PARAM_CONTEXT, optarg, &a->given);
+            a->given_mask |= 1u << I2V_PARAM_CONTEXT;
             break;
-        case OPT_SCORE: bad = parse_score(optarg, &r->next_options.score); break;
+        case OPT_BLEND:
+            bad = cli_parse_param("--blend", I2V_PARAM_BLEND, optarg, &a->given);
+            a->given_mask |= 1u << I2V_PARAM_BLEND;
+            break;
+        case OPT_KEEP_SEEN: a->keep_seen = 1; break;
+        case OPT_SCORE: bad = parse_score(optarg, &a->score); break;
         case OPT_VARIANCE:
             bad = cli_parse_double("--variance", optarg, 1e-9, 1, &r->dims_share);
             break;
@@ -211,6 +232,22 @@ static const char *display_name(const char *path)
     return strcmp(path, "-") ? path : "standard input";
 }
 
+/* The next-item options: the model's recorded defaults, then the
+ * command line's. */
+static void settle_next_options(eval_args *a, const i2v_model *model)
+{
+    uint32_t k = a->r.next_options.k;
+    i2v_next_options_default(model, &a->r.next_options);
+    a->r.next_options.k = k;
+    i2v_recommend_options *o = &a->r.next_options.recommend;
+    if (a->given_mask >> I2V_PARAM_CONTEXT & 1)
+        o->context = a->given.context;
+    if (a->given_mask >> I2V_PARAM_BLEND & 1)
+        o->blend = a->given.blend;
+    o->keep_seen = a->keep_seen;
+    o->score = a->score;
+}
+
 /* Runs the asked tasks in order; stops at the first failure. */
 static i2v_status run_tasks(eval_results *r, eval_inputs *in, i2v_error *err)
 {
@@ -258,7 +295,7 @@ int cmd_eval(int argc, char **argv)
     eval_args a;
     memset(&a, 0, sizeof a);
     i2v_word_eval_options_default(&a.r.word_options);
-    i2v_next_options_default(&a.r.next_options);
+    a.r.next_options.k = 10;
     a.r.dims_share = 0.9;
     int code = parse_eval_args(argc, argv, &a);
     if (code >= 0)
@@ -272,8 +309,12 @@ int cmd_eval(int argc, char **argv)
     i2v_status st = i2v_model_open(a.r.model_path, I2V_FORMAT_AUTO, &model, &err);
     a.r.model = model;
     if (st == I2V_OK)
+        settle_next_options(&a, model);
+    if (st == I2V_OK)
         st = run_tasks(&a.r, &in, &err);
     close_inputs(&in);
+    if (st == I2V_OK && a.r.next_path)
+        answers_say_notes(a.r.next.notes, a.r.model_path);
     if (st == I2V_OK) {
         warn_malformed(&a.r);
         if (a.json)

@@ -88,15 +88,18 @@ static void table_next(const eval_results *r, FILE *out)
 {
     const i2v_next_eval *n = &r->next;
     uint32_t k = r->next_options.k;
-    fprintf(out, "next-item: %s (%llu lines, context %u%s, model scored by %s)\n", r->next_path,
-            (unsigned long long)n->lines, r->next_options.context,
-            r->next_options.context == 0 ? " = whole history" : "",
-            n->score == I2V_NEXT_SCORE_OUTPUT ? "input . output vectors" : "cosine");
+    fprintf(out, "next-item: %s (%llu lines; the model as recommend answers: context %u%s, "
+            "score %s, blend %g%s)\n", r->next_path, (unsigned long long)n->lines,
+            n->used.context, n->used.context == 0 ? " = whole history" : "",
+            i2v_rec_score_name(n->used.score), n->used.blend,
+            n->used.keep_seen ? ", seen items kept" : "");
     char hr[32], ndcg[32];
     snprintf(hr, sizeof hr, "HR@%u", k);
     snprintf(ndcg, sizeof ndcg, "NDCG@%u", k);
     fprintf(out, "  %-12s %8s %8s %8s\n", "method", hr, "MRR", ndcg);
     table_metrics(out, "model", &n->model);
+    if (n->has_model_alone)
+        table_metrics(out, "model alone", &n->model_alone);
     if (n->has_baselines) {
         table_metrics(out, "popular", &n->popular);
         table_metrics(out, "transition", &n->transition);
@@ -238,12 +241,17 @@ static void json_next(const eval_results *r, FILE *out)
         fputs(", \"train\": ", out);
         json_string(out, r->train_path);
     }
-    fprintf(out, ", \"k\": %u, \"context\": %u, \"score\": \"%s\", \"lines\": %llu, "
+    fprintf(out, ", \"k\": %u, \"context\": %u, \"score\": \"%s\", \"blend\": ",
+            r->next_options.k, n->used.context, i2v_rec_score_name(n->used.score));
+    json_number(out, n->used.blend);
+    fprintf(out, ", \"keep_seen\": %s, \"lines\": %llu, "
             "\"target_in_history\": %llu, \"target_unknown\": %llu, \"context_unknown\": %llu",
-            r->next_options.k, r->next_options.context, i2v_next_score_name(n->score),
+            n->used.keep_seen ? "true" : "false",
             (unsigned long long)n->lines, (unsigned long long)n->target_in_history,
             (unsigned long long)n->target_unknown, (unsigned long long)n->context_unknown);
     json_metrics(out, "model", &n->model);
+    if (n->has_model_alone)
+        json_metrics(out, "model_alone", &n->model_alone);
     if (n->has_baselines) {
         json_metrics(out, "popular", &n->popular);
         json_metrics(out, "transition", &n->transition);

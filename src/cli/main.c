@@ -14,6 +14,7 @@ static const command commands[] = {
     {"vocab", cmd_vocab, "count items: TSV item<TAB>count, most frequent first"},
     {"train", cmd_train, "learn embeddings from sequences (skip-gram, negative sampling)"},
     {"similar", cmd_similar, "nearest items by cosine: TSV query<TAB>rank<TAB>item<TAB>score"},
+    {"recommend", cmd_recommend, "next items for each history: the model's prediction with successors"},
     {"analogy", cmd_analogy, "A is to B as C is to ?  (3CosAdd, or 3CosMul)"},
     {"eval", cmd_eval, "analogy accuracy, pair correlation, next-item HR/MRR/NDCG, dimension"},
     {"convert", cmd_convert, "a model into another format (native, word2vec binary/text)"},

@@ -9,26 +9,14 @@
 #include "util/error.h"
 #include "eval/eval.h"
 #include "eval/next.h"
-#include "util/vec.h"
 #include "util/grow.h"
 
 #define NO_ID UINT32_MAX
 
-void i2v_next_options_default(i2v_next_options *o)
+void i2v_next_options_default(const i2v_model *model, i2v_next_options *o)
 {
     o->k = 10;
-    o->context = 1;
-    o->score = I2V_NEXT_SCORE_AUTO;
-}
-
-const char *i2v_next_score_name(i2v_next_score score)
-{
-    switch (score) {
-    case I2V_NEXT_SCORE_OUTPUT: return "output";
-    case I2V_NEXT_SCORE_COSINE: return "cosine";
-    case I2V_NEXT_SCORE_AUTO: break;
-    }
-    return "auto";
+    i2v_recommend_options_default(model, &o->recommend);
 }
 
 /* Running sums of one method's metrics; a miss adds nothing. */
@@ -43,18 +31,16 @@ typedef struct metric_sum {
 typedef struct next_run {
     const i2v_model *model;
     const i2v_baselines *baselines;
-    i2v_next_options opt;
-    int cosine;
-    const float *candidates;  /* rows scored against the query: output or input */
-    float *inverse_norm;      /* cosine: 1 / |input row|, 0 for a zero row */
-    float *query;             /* dim floats */
-    uint32_t *model_seen;     /* per model id */
+    uint32_t k;
+    const i2v_recommender *recommender;  /* what `recommend` answers */
+    const i2v_recommender *alone;        /* the same without the blend, or NULL */
+    uint32_t *model_ids;      /* the history's items the model knows, in order */
+    size_t n_known;
     uint32_t *train_seen;     /* per training id */
     uint32_t stamp;
-    uint32_t *model_ids;      /* model id of each history item, or NO_ID */
     uint32_t *train_history;  /* distinct training ids of the history */
     size_t n_train_history, ids_cap;
-    metric_sum model_sum, popular_sum, transition_sum;
+    metric_sum model_sum, alone_sum, popular_sum, transition_sum;
 } next_run;
 
 static void add_rank(metric_sum *s, uint64_t rank, uint32_t k)
@@ -77,57 +63,6 @@ static i2v_rank_metrics finish(const metric_sum *s, uint64_t lines)
         m.ndcg = s->gain / (double)lines;
     }
     return m;
-}
-
-/* ---- the model --------------------------------------------------------- */
-
-static float candidate_score(const next_run *s, uint32_t c)
-{
-    uint32_t dim = i2v_model_dim(s->model);
-    float dot = vec_dot(s->query, s->candidates + (size_t)c * dim, dim);
-    return s->cosine ? dot * s->inverse_norm[c] : dot;
-}
-
-/* Mean of the query items' vectors: raw input vectors for the model's own
- * prediction (its training objective is input . output), unit vectors for
- * cosine (gensim's most_similar).  Returns how many items were used. */
-static size_t build_query(next_run *s, size_t n_history)
-{
-    const i2v_model *m = s->model;
-    const uint32_t dim = i2v_model_dim(m);
-    uint32_t context = s->opt.context;
-    size_t start = context == 0 || context >= n_history ? 0 : n_history - context, used = 0;
-    memset(s->query, 0, dim * sizeof *s->query);
-    for (size_t i = start; i < n_history; i++) {
-        uint32_t id = s->model_ids[i];
-        if (id == NO_ID)
-            continue;
-        double norm = s->cosine ? eval_input_norm(m, id) : 1.0;
-        if (norm == 0)
-            continue;
-        const float *v = i2v_model_vector(m, id);
-        for (uint32_t j = 0; j < dim; j++)
-            s->query[j] += (float)(v[j] / norm);
-        used++;
-    }
-    for (uint32_t j = 0; used > 0 && j < dim; j++)
-        s->query[j] /= (float)used;
-    return used;
-}
-
-/* 1-based rank of the target among candidates not in the history; equal
- * scores put the lower id first. */
-static uint64_t model_rank(const next_run *s, uint32_t target)
-{
-    float target_score = candidate_score(s, target);
-    uint64_t better = 0;
-    for (uint32_t c = 0; c < i2v_model_size(s->model); c++) {
-        if (c == target || s->model_seen[c] == s->stamp)
-            continue;
-        float score = candidate_score(s, c);
-        better += score > target_score || (score == target_score && c < target);
-    }
-    return better + 1;
 }
 
 /* ---- the baselines ----------------------------------------------------- */
@@ -189,28 +124,26 @@ static void next_stamp(next_run *s)
 {
     if (++s->stamp != 0)
         return;
-    memset(s->model_seen, 0, i2v_model_size(s->model) * sizeof *s->model_seen);
     if (s->baselines)
         memset(s->train_seen, 0, i2v_baselines_items(s->baselines) * sizeof *s->train_seen);
     s->stamp = 1;
 }
 
-/* Looks up and marks the history items; returns whether the target is
- * among them. */
+/* Looks up the history items (the model's, in order; the training ids,
+ * each once); returns whether the target is among them. */
 static int mark_history(next_run *s, const eval_reader *r, size_t n_history)
 {
     size_t target_len;
     const char *target = eval_field(r, n_history, &target_len);
     int repeated = 0;
-    s->n_train_history = 0;
+    s->n_train_history = s->n_known = 0;
     for (size_t i = 0; i < n_history; i++) {
         size_t len;
         const char *item = eval_field(r, i, &len);
         repeated |= len == target_len && memcmp(item, target, len) == 0;
         int64_t id = i2v_model_find(s->model, item, len);
-        s->model_ids[i] = id >= 0 ? (uint32_t)id : NO_ID;
         if (id >= 0)
-            s->model_seen[id] = s->stamp;
+            s->model_ids[s->n_known++] = (uint32_t)id;
         int64_t tid = s->baselines ? i2v_vocab_find(s->baselines->vocab, item, len) : -1;
         if (tid >= 0 && s->train_seen[tid] != s->stamp) {
             s->train_seen[tid] = s->stamp;
@@ -228,9 +161,9 @@ static void rank_baselines(next_run *s, const eval_reader *r, size_t n_history, 
     item = eval_field(r, n_history - 1, &len);
     int64_t last = i2v_vocab_find(s->baselines->vocab, item, len);
     int rankable = !repeated && target >= 0;
-    uint32_t k = s->opt.k;
-    add_rank(&s->popular_sum, rankable ? popular_rank(s, (uint32_t)target) : 0, k);
-    add_rank(&s->transition_sum, rankable ? transition_rank(s, last, (uint32_t)target) : 0, k);
+    add_rank(&s->popular_sum, rankable ? popular_rank(s, (uint32_t)target) : 0, s->k);
+    add_rank(&s->transition_sum, rankable ? transition_rank(s, last, (uint32_t)target) : 0,
+             s->k);
 }
 
 static i2v_status evaluate_line(next_run *s, const eval_reader *r, i2v_next_eval *out,
@@ -252,11 +185,20 @@ static i2v_status evaluate_line(next_run *s, const eval_reader *r, i2v_next_eval
     size_t len;
     const char *item = eval_field(r, n_history, &len);
     int64_t target = i2v_model_find(s->model, item, len);
-    size_t context = build_query(s, n_history);
     out->target_unknown += target < 0;
-    out->context_unknown += context == 0;
-    int rankable = !repeated && target >= 0 && context > 0;
-    add_rank(&s->model_sum, rankable ? model_rank(s, (uint32_t)target) : 0, s->opt.k);
+    out->context_unknown += s->n_known == 0;
+    /* The model ranks as `recommend` answers: a line it cannot rank (an
+     * unknown target or history, a seen target) is a miss, rank 0. */
+    i2v_history h = {s->model_ids, s->n_known};
+    uint64_t rank = 0, alone = 0;
+    if (target >= 0)
+        st = i2v_recommend_rank(s->recommender, &h, (uint32_t)target, &rank, err);
+    if (st == I2V_OK && target >= 0 && s->alone)
+        st = i2v_recommend_rank(s->alone, &h, (uint32_t)target, &alone, err);
+    if (st != I2V_OK)
+        return st;
+    add_rank(&s->model_sum, rank, s->k);
+    add_rank(&s->alone_sum, alone, s->k);
     if (s->baselines)
         rank_baselines(s, r, n_history, repeated);
     return I2V_OK;
@@ -264,48 +206,40 @@ static i2v_status evaluate_line(next_run *s, const eval_reader *r, i2v_next_eval
 
 /* ---- the run ----------------------------------------------------------- */
 
-static i2v_status choose_score(const i2v_model *m, i2v_next_score asked, i2v_next_score *used,
-                               i2v_error *err)
-{
-    *used = asked;
-    if (asked == I2V_NEXT_SCORE_AUTO)
-        *used = i2v_model_has_output(m) ? I2V_NEXT_SCORE_OUTPUT : I2V_NEXT_SCORE_COSINE;
-    if (*used == I2V_NEXT_SCORE_OUTPUT && !i2v_model_has_output(m))
-        return i2v_fail(err, I2V_ERR_INVALID,
-                        "output scoring needs the model's output vectors, which this model "
-                        "does not have (word2vec files keep input vectors only); use cosine");
-    return I2V_OK;
-}
-
 static i2v_status run_init(next_run *s, const i2v_model *m, const i2v_baselines *b,
-                           const i2v_next_options *o, i2v_next_score score, i2v_error *err)
+                           const i2v_next_options *o, i2v_next_eval *out, i2v_error *err)
 {
     memset(s, 0, sizeof *s);
     s->model = m;
     s->baselines = b;
-    s->opt = *o;
-    s->cosine = score == I2V_NEXT_SCORE_COSINE;
-    s->candidates = s->cosine ? i2v_model_vector(m, 0) : i2v_model_output(m, 0);
-    size_t items = i2v_model_size(m) ? i2v_model_size(m) : 1;
-    s->query = malloc(i2v_model_dim(m) * sizeof *s->query);
-    s->model_seen = calloc(items, sizeof *s->model_seen);
-    s->train_seen = b ? calloc(i2v_baselines_items(b) + 1, sizeof *s->train_seen) : NULL;
-    s->inverse_norm = s->cosine ? malloc(items * sizeof *s->inverse_norm) : NULL;
-    if (!s->query || !s->model_seen || (b && !s->train_seen) || (s->cosine && !s->inverse_norm))
-        return i2v_fail_nomem(err, "preparing the next-item evaluation");
-    for (uint32_t i = 0; s->cosine && i < i2v_model_size(m); i++) {
-        double norm = eval_input_norm(m, i);
-        s->inverse_norm[i] = norm > 0 ? (float)(1.0 / norm) : 0.0f;
+    s->k = o->k;
+    i2v_recommend_options ro = o->recommend;
+    ro.k = o->k;
+    ro.threads = 1;
+    i2v_recommender *r = NULL, *alone = NULL;
+    i2v_status st = i2v_recommender_create(m, &ro, &r, err);
+    s->recommender = r;
+    if (st != I2V_OK)
+        return st;
+    out->used = *i2v_recommender_options(r);
+    out->notes = i2v_recommender_notes(r);
+    if (ro.blend > 0 && i2v_model_has_successors(m)) {
+        ro.blend = 0;
+        if ((st = i2v_recommender_create(m, &ro, &alone, err)) != I2V_OK)
+            return st;
+        s->alone = alone;
     }
+    s->train_seen = b ? calloc(i2v_baselines_items(b) + 1, sizeof *s->train_seen) : NULL;
+    if (b && !s->train_seen)
+        return i2v_fail_nomem(err, "preparing the next-item evaluation");
     return reserve_ids(s, 64, err);
 }
 
 static void run_free(next_run *s)
 {
-    free(s->query);
-    free(s->model_seen);
+    i2v_recommender_free((i2v_recommender *)s->recommender);
+    i2v_recommender_free((i2v_recommender *)s->alone);
     free(s->train_seen);
-    free(s->inverse_norm);
     free(s->model_ids);
     free(s->train_history);
 }
@@ -338,17 +272,17 @@ i2v_status i2v_eval_next_item(const i2v_model *model, const i2v_baselines *basel
     memset(out, 0, sizeof *out);
     if (options->k == 0)
         return i2v_fail(err, I2V_ERR_INVALID, "k must be at least 1");
-    i2v_status st = choose_score(model, options->score, &out->score, err);
-    if (st != I2V_OK)
-        return st;
     next_run s;
-    st = run_init(&s, model, baselines, options, out->score, err);
+    i2v_status st = run_init(&s, model, baselines, options, out, err);
     if (st == I2V_OK)
         st = read_lines(&s, in, name, out, err);
     if (st == I2V_OK && out->lines == 0)
         st = i2v_fail(err, I2V_ERR_EMPTY, "%s: no test sequence of two or more items%s", name,
                       out->malformed.count ? " (every line has a single item)" : "");
     out->model = finish(&s.model_sum, out->lines);
+    out->has_model_alone = s.alone != NULL;
+    if (s.alone)
+        out->model_alone = finish(&s.alone_sum, out->lines);
     out->has_baselines = baselines != NULL;
     if (baselines) {
         out->popular = finish(&s.popular_sum, out->lines);

@@ -17,7 +17,7 @@ if [ $rc -eq 0 ] && /usr/bin/python3 - "$T/out" <<'EOF'
 import json, sys
 r = json.load(open(sys.argv[1]))
 n = r['next_item']
-assert n['score'] == 'output' and n['k'] == 10 and n['lines'] == 18000, n
+assert n['score'] == 'predict' and n['k'] == 10 and n['lines'] == 18000, n
 for method in ('model', 'popular', 'transition'):
     for metric in ('hr', 'mrr', 'ndcg'):
         assert 0 <= n[method][metric] <= 1, (method, metric)
@@ -34,7 +34,7 @@ else
 fi
 
 run "$I2V" eval -m "$T/model.bin" --next-item "$T/test.txt" --context 3 -k 5 --dims
-if [ $rc -eq 0 ] && grep -q "scored by cosine" "$T/out" && grep -q "HR@5" "$T/out" &&
+if [ $rc -eq 0 ] && grep -q "score cosine" "$T/out" && grep -q "HR@5" "$T/out" &&
     grep -q "components for 90% of the variance" "$T/out" && ! grep -q "popular" "$T/out"; then
     pass eval_word2vec_model_scores_by_cosine_in_a_table
 else
@@ -71,8 +71,8 @@ expect_fail eval_train_needs_next_item 2 "--train is for --next-item" \
     "$I2V" eval -m "$T/model.bin" --dims --train "$T/train.txt"
 expect_fail eval_bad_method 2 "--method: 'div' is not add or mul" \
     "$I2V" eval -m "$T/model.bin" --analogies "$T/questions.txt" --method div
-expect_fail eval_bad_score 2 "--score: 'dot' is not output or cosine" \
-    "$I2V" eval -m "$T/model.bin" --next-item "$T/test.txt" --score dot
+expect_fail eval_bad_score 2 "--score: 'best' is not predict, dot or cosine" \
+    "$I2V" eval -m "$T/model.bin" --next-item "$T/test.txt" --score best
 expect_fail eval_output_score_needs_output_vectors 2 "output vectors" \
     "$I2V" eval -m "$T/model.bin" --next-item "$T/test.txt" --score output
 expect_fail eval_empty_pairs_file 1 "empty.txt: no pair" \

@@ -2,9 +2,10 @@
  * (fuzz_fixed_model): training sequences for the baselines, then test
  * sequences, separated by the first byte 0x1e (without it, no baselines).
  *
- * The first byte chooses k, the context length and the scoring.  Promises:
- * every rate lies in [0, 1], hits never exceed the lines, a miss counter
- * never exceeds the lines, and AUTO scoring is resolved. */
+ * The first byte chooses k, the context length, the scoring, the blend and
+ * whether seen items are kept.  Promises: every rate lies in [0, 1], hits
+ * never exceed the lines, a miss counter never exceeds the lines, AUTO
+ * scoring is resolved, and the blend changes nothing but the model's row. */
 #include "fuzz_common.h"
 
 #define BASELINES_END 0x1e
@@ -39,10 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         data = end + 1;
     }
     i2v_next_options o;
-    i2v_next_options_default(&o);
-    o.k = 1 + (knobs & 15);
-    o.context = (knobs >> 4) & 3;
-    o.score = (i2v_next_score)((knobs >> 6) % 3);
+    i2v_next_options_default(m, &o);
+    o.k = 1 + (knobs & 7);
+    o.recommend.context = (knobs >> 3) & 3;
+    o.recommend.score = (i2v_rec_score)((knobs >> 5) & 3);
+    o.recommend.blend = (knobs >> 7) ? 0.5 : 0;
+    o.recommend.keep_seen = (knobs >> 3) & 4 ? 1 : 0;
     FILE *in = fuzz_stream(data, size);
     if (!in)
         fuzz_fail("cannot open the test part", NULL);
@@ -50,12 +53,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     i2v_status st = i2v_eval_next_item(m, b, in, "fuzz", &o, &r, &err);
     fclose(in);
     if (st == I2V_OK) {
-        if (r.score == I2V_NEXT_SCORE_AUTO)
+        if (r.used.score == I2V_REC_AUTO)
             fuzz_fail("the scoring was left AUTO", NULL);
         if (r.target_unknown > r.lines || r.context_unknown > r.lines ||
             r.target_in_history > r.lines)
             fuzz_fail("a miss counter exceeds the lines", NULL);
         check_metrics(&r.model, r.lines, "model");
+        if (r.has_model_alone)
+            check_metrics(&r.model_alone, r.lines, "model alone");
         if (r.has_baselines) {
             check_metrics(&r.popular, r.lines, "popular");
             check_metrics(&r.transition, r.lines, "transition");
