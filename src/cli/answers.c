@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "util/grow.h"
 
 i2v_model *answers_open_model(const char *path)
 {
@@ -66,16 +67,24 @@ static int resolve(query_terms *q, const i2v_model *m, const char *word, size_t 
                    const char *where)
 {
     int64_t id = i2v_model_find(m, word, len);
-    if (id < 0 && words == WORDS_SIGNED && len > 1 && word[0] == '-') {
+    if (id < 0 && (words & WORDS_SIGNED) && len > 1 && word[0] == '-') {
         id = i2v_model_find(m, word + 1, len - 1);
         if (id >= 0) {
             q->negative[q->n_negative++] = (uint32_t)id;
+            return 0;
+        }
+        if (words & WORDS_SKIP_UNKNOWN) {
+            q->n_unknown++;
             return 0;
         }
         cli_error("%s: '%.*s' is not in the model", where, I2V_QUOTED(len - 1, word + 1));
         return -1;
     }
     if (id < 0) {
+        if (words & WORDS_SKIP_UNKNOWN) {
+            q->n_unknown++;
+            return 0;
+        }
         cli_error("%s: '%.*s' is not in the model", where, I2V_QUOTED(len, word));
         return -1;
     }
@@ -86,7 +95,7 @@ static int resolve(query_terms *q, const i2v_model *m, const char *word, size_t 
 int query_terms_parse(query_terms *q, const i2v_model *m, const char *line, size_t len, int words,
                       const char *where)
 {
-    q->n_positive = q->n_negative = q->n_words = q->text_len = 0;
+    q->n_positive = q->n_negative = q->n_words = q->text_len = q->n_unknown = 0;
     /* At most one word per two bytes; never more text than the line. */
     if (reserve(q, len / 2 + 1, len) != 0)
         return -2;
@@ -140,4 +149,72 @@ void answers_say_notes(unsigned notes, const char *model)
     if (notes & I2V_REC_NOTE_NO_SUCCESSORS)
         cli_error("note: %s keeps no successors: the model's score alone (--blend ignored)",
                   model);
+}
+
+int query_block_init(query_block *b, size_t cap, uint32_t dim, uint32_t k)
+{
+    memset(b, 0, sizeof *b);
+    b->dim = dim;
+    b->cap = cap;
+    b->k = k;
+    b->vectors = malloc(cap * dim * sizeof *b->vectors);
+    b->exclude_start = malloc((cap + 1) * sizeof *b->exclude_start);
+    b->text_at = malloc(cap * sizeof *b->text_at);
+    b->text_n = malloc(cap * sizeof *b->text_n);
+    b->answers = malloc(cap * k * sizeof *b->answers);
+    b->n_out = malloc(cap * sizeof *b->n_out);
+    if (b->vectors && b->exclude_start && b->text_at && b->text_n && b->answers && b->n_out) {
+        b->exclude_start[0] = 0;
+        return 0;
+    }
+    query_block_free(b);
+    cli_error("out of memory for %zu queries of %u answers", cap, k);
+    return -1;
+}
+
+void query_block_free(query_block *b)
+{
+    free(b->vectors);
+    free(b->exclude_start);
+    free(b->exclude);
+    free(b->text);
+    free(b->text_at);
+    free(b->text_n);
+    free(b->answers);
+    free(b->n_out);
+    memset(b, 0, sizeof *b);
+}
+
+int query_block_add(query_block *b, const query_terms *q, const float *vector,
+                    const uint32_t *exclude, size_t n_exclude)
+{
+    if (grow_array(&b->exclude, &b->exclude_cap, b->exclude_len + n_exclude + 1,
+                   sizeof *b->exclude, 1024) != 0 ||
+        grow_array(&b->text, &b->text_cap, b->text_len + q->text_len + 1, 1, 4096) != 0)
+        return -1;
+    memcpy(b->vectors + b->n * b->dim, vector, b->dim * sizeof *vector);
+    memcpy(b->exclude + b->exclude_len, exclude, n_exclude * sizeof *exclude);
+    b->exclude_len += n_exclude;
+    b->exclude_start[b->n + 1] = b->exclude_len;
+    memcpy(b->text + b->text_len, q->text, q->text_len);
+    b->text_at[b->n] = b->text_len;
+    b->text_n[b->n] = q->text_len;
+    b->text_len += q->text_len;
+    b->n++;
+    return 0;
+}
+
+int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint32_t threads,
+                       int json)
+{
+    i2v_error err;
+    int code = 0;
+    if (b->n > 0 && i2v_nearest_many(m, b->vectors, b->n, b->exclude_start, b->exclude, limit,
+                                     b->k, threads, b->answers, b->n_out, &err) != I2V_OK)
+        code = cli_fail(&err);
+    for (size_t q = 0; code == 0 && q < b->n; q++)
+        answers_print(m, json, b->text + b->text_at[q], b->text_n[q], b->answers + q * b->k,
+                      b->n_out[q]);
+    b->n = b->exclude_len = b->text_len = 0;
+    return code;
 }

@@ -20,20 +20,60 @@ typedef struct query_terms {
     char *text;
     size_t text_len, text_capacity;
     size_t n_words;
+    size_t n_unknown;  /* words left out with WORDS_SKIP_UNKNOWN */
 } query_terms;
 
 void query_terms_free(query_terms *q);
 
-/* How words of a query are read. */
-enum { WORDS_PLAIN = 0, WORDS_SIGNED = 1 /* "-ITEM" subtracts */ };
+/* How words of a query are read (flags). */
+enum {
+    WORDS_PLAIN = 0,
+    WORDS_SIGNED = 1,       /* "-ITEM" subtracts */
+    WORDS_SKIP_UNKNOWN = 2  /* an unknown item is left out and counted, not an error */
+};
 
 /* Splits `line` (len bytes, blanks separate words, a final \r is ignored)
  * into items.  Unknown items are reported on stderr, each named, with
  * `where` ("line 3", "argument 2"); returns -1 then, 0 when all are known,
  * or -2 when out of memory.  With WORDS_SIGNED, "-ITEM" is subtracted
- * unless the model holds an item spelled with the dash. */
+ * unless the model holds an item spelled with the dash; with
+ * WORDS_SKIP_UNKNOWN, unknown items are left out quietly and counted in
+ * n_unknown. */
 int query_terms_parse(query_terms *q, const i2v_model *m, const char *line, size_t len,
                       int words, const char *where);
+
+/* Queries read from one block of input lines, answered together by the
+ * blocked product (i2v_nearest_many) and printed in input order. */
+typedef struct query_block {
+    uint32_t dim;
+    size_t n, cap;           /* queries held, and room */
+    float *vectors;          /* cap x dim: each query's vector */
+    uint64_t *exclude_start; /* cap + 1: each query's ids left out ... */
+    uint32_t *exclude;       /* ... in here */
+    size_t exclude_len, exclude_cap;
+    char *text;              /* the query column of each, back to back */
+    size_t text_len, text_cap;
+    size_t *text_at, *text_n;
+    i2v_neighbor *answers;   /* cap x k */
+    uint32_t *n_out;
+    uint32_t k;
+} query_block;
+
+/* Room for `cap` queries of k answers in a model of `dim` dimensions;
+ * returns 0, or -1 after saying it is out of memory. */
+int query_block_init(query_block *b, size_t cap, uint32_t dim, uint32_t k);
+void query_block_free(query_block *b);
+
+/* Adds the query `q` (its text is the query column) with its vector and
+ * the ids it must not answer; returns 0, or -1 when out of memory. */
+int query_block_add(query_block *b, const query_terms *q, const float *vector,
+                    const uint32_t *exclude, size_t n_exclude);
+
+/* Answers the block's queries (limit: the rows they may answer, as for
+ * i2v_nearest), prints them in order and empties the block.  Returns 0,
+ * or the exit code after a failure it has reported (a damaged model). */
+int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint32_t threads,
+                       int json);
 
 /* Says on stderr what a recommender over `model` does otherwise than asked
  * (the bits of i2v_recommender_notes). */

@@ -7,6 +7,8 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "lines.h"
+#include "util/parallel.h"
 
 static const char analogy_help[] =
     "Usage: item2vec analogy -m MODEL [options] [A B C]\n"
@@ -25,18 +27,26 @@ static const char analogy_help[] =
     "      --method M       add (3CosAdd, default) or mul (3CosMul)\n"
     "      --restrict N     answer only among the first N items\n"
     "      --json           JSON lines {\"query\",\"rank\",\"item\",\"score\"}\n"
+    "  -t, --threads N      threads for questions from standard input (default:\n"
+    "                       online CPUs)\n"
     "  -h, --help           this help\n\n"
     "Output: TSV query<TAB>rank<TAB>item<TAB>score as in 'item2vec similar',\n"
     "the query column being \"A B C\".  A question with an unknown item or not\n"
     "three items is reported on stderr, the others are still answered, and\n"
-    "the exit code is 1.\n";
+    "the exit code is 1.  Questions from standard input are answered in\n"
+    "blocks, in input order (3CosAdd by one blocked matrix product, 3CosMul\n"
+    "one scan a question on the threads); an answer never depends on the block.\n";
 
 enum { OPT_METHOD = 256, OPT_RESTRICT, OPT_JSON };
+
+/* Most question lines, and about the most text, answered in one block. */
+#define STDIN_BLOCK_LINES 2048u
+#define STDIN_BLOCK_BYTES (16u << 20)
 enum { QUESTION_MODEL_DAMAGED = 2 };
 
 typedef struct analogy_args {
     const char *model;
-    uint32_t k, restrict_to;
+    uint32_t k, restrict_to, threads;
     i2v_analogy_method method;
     int json;
     char **words;
@@ -63,12 +73,13 @@ static int parse_analogy_args(int argc, char **argv, analogy_args *a)
         {"method", required_argument, NULL, OPT_METHOD},
         {"restrict", required_argument, NULL, OPT_RESTRICT},
         {"json", no_argument, NULL, OPT_JSON},
+        {"threads", required_argument, NULL, 't'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":m:k:h", options, NULL)) != -1) {
+    while (!bad && (c = getopt_long(argc, argv, ":m:k:t:h", options, NULL)) != -1) {
         switch (c) {
         case 'm': a->model = optarg; break;
         case 'k': bad = cli_parse_u32("-k", optarg, 1, I2V_MAX_ITEMS, &a->k); break;
@@ -77,6 +88,9 @@ static int parse_analogy_args(int argc, char **argv, analogy_args *a)
             bad = cli_parse_u32("--restrict", optarg, 1, I2V_MAX_ITEMS, &a->restrict_to);
             break;
         case OPT_JSON: a->json = 1; break;
+        case 't':
+            bad = cli_parse_u32("--threads", optarg, 1, I2V_MAX_THREADS, &a->threads);
+            break;
         case 'h':
             return cli_print_help(analogy_help);
         default: return cli_bad_option(argv);
@@ -148,30 +162,136 @@ static int answer_question(const i2v_model *m, const analogy_args *a, query_term
     return 0;
 }
 
-static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *q,
-                        i2v_neighbor *answers)
+/* One 3CosMul question per task, each a scan of its own: the method is no
+ * single dot product, so the blocked product cannot serve it. */
+typedef struct mul_block {
+    const i2v_model *m;
+    const analogy_args *a;
+    const uint32_t *abc;      /* 3 ids per question */
+    i2v_neighbor *answers;    /* k per question */
+    uint32_t *n_out;
+    i2v_status *status;
+    i2v_error *err;
+    uint32_t tasks;
+    size_t n;
+} mul_block;
+
+static void mul_task(void *state, uint32_t task)
 {
-    int failed = 0;
-    char *line = NULL, where[64];
-    size_t capacity = 0;
-    ssize_t len;
-    for (unsigned long long number = 1; failed != QUESTION_MODEL_DAMAGED &&
-                                        (len = getline(&line, &capacity, stdin)) >= 0;
-         number++) {
-        if (line[0] == ':')
-            continue;
-        snprintf(where, sizeof where, "line %llu", number);
-        int r = answer_question(m, a, q, answers, line, (size_t)len, where, 1);
-        failed = r > failed ? r : failed;
-        if (cli_flush_stdout() != 0)
+    mul_block *b = state;
+    for (size_t q = task; q < b->n; q += b->tasks)
+        b->status[q] = i2v_analogy(b->m, b->abc[3 * q], b->abc[3 * q + 1], b->abc[3 * q + 2],
+                                   I2V_ANALOGY_MUL, b->a->restrict_to, b->a->k,
+                                   b->answers + q * b->a->k, &b->n_out[q], &b->err[q]);
+}
+
+static int answer_mul_block(const i2v_model *m, const analogy_args *a, query_block *b,
+                            const uint32_t *abc)
+{
+    i2v_status *status = malloc((b->n ? b->n : 1) * sizeof *status);
+    i2v_error *err = malloc((b->n ? b->n : 1) * sizeof *err);
+    int code = 0;
+    if (!status || !err) {
+        cli_error("out of memory");
+        code = EXIT_RUNTIME;
+    } else {
+        mul_block job = {m, a, abc, b->answers, b->n_out, status, err,
+                         a->threads < b->n ? a->threads : (uint32_t)(b->n ? b->n : 1), b->n};
+        parallel_run(job.tasks, mul_task, &job);
+        for (size_t q = 0; q < b->n && code == 0; q++) {
+            if (status[q] != I2V_OK)
+                code = cli_fail(&err[q]);
+            else
+                answers_print(m, a->json, b->text + b->text_at[q], b->text_n[q],
+                              b->answers + q * a->k, b->n_out[q]);
+        }
+    }
+    free(status);
+    free(err);
+    b->n = b->exclude_len = b->text_len = 0;
+    return code;
+}
+
+/* A question line as a query of the block: 0 added, 1 refused (reported),
+ * -1 out of memory.  3CosAdd's query is B - A + C as i2v_analogy makes
+ * it; 3CosMul keeps A B C for its own scans. */
+static int add_question(const i2v_model *m, const analogy_args *a, query_terms *q,
+                        query_block *b, float *vector, uint32_t *abc, const line *l)
+{
+    char where[64];
+    snprintf(where, sizeof where, "line %llu", (unsigned long long)l->number);
+    size_t end_of_third;
+    size_t words = count_words(l->text, l->len, &end_of_third);
+    if (words != 3 && words != 4) {
+        cli_error("%s: %zu items; a question is 'A B C'", where, words);
+        return 1;
+    }
+    int parsed = query_terms_parse(q, m, l->text, end_of_third, WORDS_PLAIN, where);
+    if (parsed == -2)
+        return -1;
+    if (parsed != 0)
+        return 1;
+    memcpy(abc + 3 * b->n, q->positive, 3 * sizeof *abc);
+    if (a->method == I2V_ANALOGY_ADD) {
+        const uint32_t positive[2] = {q->positive[1], q->positive[2]};
+        i2v_error err;
+        if (i2v_query_vector(m, positive, 2, &q->positive[0], 1, vector, &err) != I2V_OK) {
+            cli_error("%s: '%s': %s", where, q->text, err.message);
+            return 1;
+        }
+    }
+    return query_block_add(b, q, vector, q->positive, 3) ? -1 : 0;
+}
+
+/* Standard input, a block of questions at a time (see similar). */
+static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *q)
+{
+    line_source src;
+    if (line_source_open(&src, "-") != 0)
+        return 1;
+    query_block b;
+    line *lines = malloc(STDIN_BLOCK_LINES * sizeof *lines);
+    float *vector = calloc(i2v_model_dim(m), sizeof *vector);
+    uint32_t *abc = malloc(3 * STDIN_BLOCK_LINES * sizeof *abc);
+    int failed = 0, code = 0;
+    if (!lines || !vector || !abc ||
+        query_block_init(&b, STDIN_BLOCK_LINES, i2v_model_dim(m), a->k)) {
+        free(lines);
+        free(vector);
+        free(abc);
+        line_source_close(&src);
+        cli_error("out of memory");
+        return 1;
+    }
+    for (int n; code == 0 && (n = line_source_block(&src, lines, STDIN_BLOCK_LINES,
+                                                    STDIN_BLOCK_BYTES)) != 0;) {
+        if (n < 0) {
+            failed = 1;
+            break;
+        }
+        for (int i = 0; i < n && code == 0; i++) {
+            if (lines[i].len > 0 && lines[i].text[0] == ':')
+                continue; /* a section title of questions-words.txt */
+            int r = add_question(m, a, q, &b, vector, abc, &lines[i]);
+            if (r < 0) {
+                cli_error("out of memory");
+                code = EXIT_RUNTIME;
+            }
+            failed |= r > 0;
+        }
+        if (code == 0)
+            code = a->method == I2V_ANALOGY_ADD
+                       ? query_block_answer(&b, m, a->restrict_to, a->threads, a->json)
+                       : answer_mul_block(m, a, &b, abc);
+        if (code == 0 && cli_flush_stdout() != 0)
             break;
     }
-    if (ferror(stdin)) {
-        cli_error("reading standard input: %s", strerror(errno ? errno : EIO));
-        failed = 1;
-    }
-    free(line);
-    return failed;
+    query_block_free(&b);
+    free(lines);
+    free(vector);
+    free(abc);
+    line_source_close(&src);
+    return code ? QUESTION_MODEL_DAMAGED : failed;
 }
 
 static int answer_arguments(const i2v_model *m, const analogy_args *a, query_terms *q,
@@ -193,7 +313,9 @@ static int answer_arguments(const i2v_model *m, const analogy_args *a, query_ter
 
 int cmd_analogy(int argc, char **argv)
 {
-    analogy_args a = {.k = 10, .method = I2V_ANALOGY_ADD};
+    analogy_args a = {.k = 10, .method = I2V_ANALOGY_ADD, .threads = cli_online_cpus()};
+    if (a.threads > I2V_MAX_THREADS)
+        a.threads = I2V_MAX_THREADS;
     int code = parse_analogy_args(argc, argv, &a);
     if (code >= 0)
         return code;
@@ -208,8 +330,7 @@ int cmd_analogy(int argc, char **argv)
     if (!answers)
         cli_error("out of memory");
     else
-        failed = a.n_words ? answer_arguments(m, &a, &q, answers)
-                           : answer_lines(m, &a, &q, answers);
+        failed = a.n_words ? answer_arguments(m, &a, &q, answers) : answer_lines(m, &a, &q);
     free(answers);
     query_terms_free(&q);
     i2v_model_free(m);

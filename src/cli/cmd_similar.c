@@ -7,6 +7,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "lines.h"
 
 static const char similar_help[] =
     "Usage: item2vec similar -m MODEL [options] [ITEM ...]\n"
@@ -28,16 +29,26 @@ static const char similar_help[] =
     "                       equal the whole --all output\n"
     "      --restrict N     answer only among the first N items (the most\n"
     "                       frequent for trained models; gensim's restrict_vocab)\n"
-    "  -t, --threads N      threads for --all (default: online CPUs)\n"
+    "  -t, --threads N      threads for --all and for queries from standard input\n"
+    "                       (default: online CPUs)\n"
+    "      --skip-unknown   leave items the model does not know out of a query\n"
+    "                       (counted on stderr) instead of refusing the query\n"
     "      --json           JSON lines {\"query\",\"rank\",\"item\",\"score\"}\n"
     "  -h, --help           this help\n\n"
     "Output: TSV query<TAB>rank<TAB>item<TAB>score, best first (equal scores:\n"
     "model order), score with 6 decimals; the query column is the query's\n"
     "items joined by single spaces.  An unknown item or an empty line is\n"
     "reported on stderr, the other queries are still answered, and the exit\n"
-    "code is 1.  A zero vector has no neighbours (cosine is undefined).\n";
+    "code is 1.  A zero vector has no neighbours (cosine is undefined).\n"
+    "Lines from standard input are answered in blocks (as many as have\n"
+    "arrived) by one blocked matrix product, in input order; an answer never\n"
+    "depends on the block it was in.\n";
 
-enum { OPT_ALL = 256, OPT_SHARD, OPT_RESTRICT, OPT_JSON };
+enum { OPT_ALL = 256, OPT_SHARD, OPT_RESTRICT, OPT_JSON, OPT_SKIP_UNKNOWN };
+
+/* Most query lines, and about the most text, answered in one block. */
+#define STDIN_BLOCK_LINES 2048u
+#define STDIN_BLOCK_BYTES (16u << 20)
 enum { QUERY_MODEL_DAMAGED = 2 };
 
 /* How many --all queries are computed before their answers are printed:
@@ -48,7 +59,7 @@ enum { QUERY_MODEL_DAMAGED = 2 };
 typedef struct similar_args {
     const char *model;
     uint32_t k, restrict_to, threads;
-    int all, json;
+    int all, json, skip_unknown;
     uint32_t shard, shards; /* 1-based shard of shards; 0/0 = all */
     char **items;
     int n_items;
@@ -86,6 +97,7 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
         {"restrict", required_argument, NULL, OPT_RESTRICT},
         {"threads", required_argument, NULL, 't'},
         {"json", no_argument, NULL, OPT_JSON},
+        {"skip-unknown", no_argument, NULL, OPT_SKIP_UNKNOWN},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -104,6 +116,7 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
             bad = cli_parse_u32("--threads", optarg, 1, I2V_MAX_THREADS, &a->threads);
             break;
         case OPT_JSON: a->json = 1; break;
+        case OPT_SKIP_UNKNOWN: a->skip_unknown = 1; break;
         case 'h':
             return cli_print_help(similar_help);
         default: return cli_bad_option(argv);
@@ -125,9 +138,10 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
 /* One query from text: returns 0 answered, 1 refused (reported), or
  * QUERY_MODEL_DAMAGED when no further query can be answered either. */
 static int answer_text(const i2v_model *m, const similar_args *a, query_terms *q,
-                       i2v_neighbor *answers, const char *line, size_t len, const char *where)
+                       i2v_neighbor *answers, const char *text, size_t len, const char *where)
 {
-    int parsed = query_terms_parse(q, m, line, len, WORDS_SIGNED, where);
+    int words = WORDS_SIGNED | (a->skip_unknown ? WORDS_SKIP_UNKNOWN : 0);
+    int parsed = query_terms_parse(q, m, text, len, words, where);
     if (parsed == -2) {
         cli_error("%s: out of memory", where);
         return 1;
@@ -136,6 +150,10 @@ static int answer_text(const i2v_model *m, const similar_args *a, query_terms *q
         return 1;
     if (q->n_words == 0) {
         cli_error("%s: empty query: no item given", where);
+        return 1;
+    }
+    if (q->n_positive + q->n_negative == 0) {
+        cli_error("%s: '%s': no item of the query is in the model", where, q->text);
         return 1;
     }
     float *vector = malloc((size_t)i2v_model_dim(m) * sizeof *vector);
@@ -179,29 +197,86 @@ static int answer_arguments(const i2v_model *m, const similar_args *a, query_ter
     return failed;
 }
 
-static int answer_lines(const i2v_model *m, const similar_args *a, query_terms *q,
-                        i2v_neighbor *answers)
+/* One input line as a query of the block: 0 added, 1 refused (reported),
+ * -1 out of memory. */
+static int add_line(const i2v_model *m, const similar_args *a, query_terms *q, query_block *b,
+                    float *vector, const line *l, uint64_t *unknown)
 {
-    int failed = 0;
-    char *line = NULL, where[64];
-    size_t capacity = 0;
-    ssize_t len;
-    for (unsigned long long number = 1; failed != QUERY_MODEL_DAMAGED &&
-                                        (len = getline(&line, &capacity, stdin)) >= 0;
-         number++) {
-        snprintf(where, sizeof where, "line %llu", number);
-        int r = answer_text(m, a, q, answers, line, (size_t)len, where);
-        failed = r > failed ? r : failed;
+    char where[64];
+    snprintf(where, sizeof where, "line %llu", (unsigned long long)l->number);
+    int words = WORDS_SIGNED | (a->skip_unknown ? WORDS_SKIP_UNKNOWN : 0);
+    int parsed = query_terms_parse(q, m, l->text, l->len, words, where);
+    *unknown += q->n_unknown;
+    if (parsed == -2)
+        return -1;
+    if (parsed != 0)
+        return 1;
+    if (q->n_words == 0) {
+        cli_error("%s: empty query: no item given", where);
+        return 1;
+    }
+    if (q->n_positive + q->n_negative == 0) {
+        cli_error("%s: '%s': no item of the query is in the model", where, q->text);
+        return 1;
+    }
+    i2v_error err;
+    if (i2v_query_vector(m, q->positive, q->n_positive, q->negative, q->n_negative, vector,
+                         &err) != I2V_OK) {
+        cli_error("%s: '%s': %s", where, q->text, err.message);
+        return 1;
+    }
+    /* Every query item is left out of the answers, + or -. */
+    memcpy(q->positive + q->n_positive, q->negative, q->n_negative * sizeof *q->negative);
+    return query_block_add(b, q, vector, q->positive, q->n_positive + q->n_negative) ? -1 : 0;
+}
+
+/* Standard input, a block of lines at a time: as many as have arrived,
+ * answered by one blocked product, printed in input order. */
+static int answer_lines(const i2v_model *m, const similar_args *a, query_terms *q)
+{
+    line_source src;
+    if (line_source_open(&src, "-") != 0)
+        return 1;
+    query_block b;
+    line *lines = malloc(STDIN_BLOCK_LINES * sizeof *lines);
+    float *vector = malloc((size_t)i2v_model_dim(m) * sizeof *vector);
+    int failed = 0, code = 0;
+    uint64_t unknown = 0;
+    if (!lines || !vector || query_block_init(&b, STDIN_BLOCK_LINES, i2v_model_dim(m), a->k)) {
+        free(lines);
+        free(vector);
+        line_source_close(&src);
+        cli_error("out of memory");
+        return 1;
+    }
+    for (int n; code == 0 && (n = line_source_block(&src, lines, STDIN_BLOCK_LINES,
+                                                    STDIN_BLOCK_BYTES)) != 0;) {
+        if (n < 0) {
+            failed = 1;
+            break;
+        }
+        for (int i = 0; i < n && code == 0; i++) {
+            int r = add_line(m, a, q, &b, vector, &lines[i], &unknown);
+            if (r < 0) {
+                cli_error("out of memory");
+                code = EXIT_RUNTIME;
+            }
+            failed |= r > 0;
+        }
+        if (code == 0)
+            code = query_block_answer(&b, m, a->restrict_to, a->threads, a->json);
         /* A caller feeding queries through a pipe sees each answer now. */
-        if (cli_flush_stdout() != 0)
+        if (code == 0 && cli_flush_stdout() != 0)
             break;
     }
-    if (ferror(stdin)) {
-        cli_error("reading standard input: %s", strerror(errno ? errno : EIO));
-        failed = 1;
-    }
-    free(line);
-    return failed;
+    if (unknown)
+        cli_error("%llu unknown items were left out of their queries",
+                  (unsigned long long)unknown);
+    query_block_free(&b);
+    free(lines);
+    free(vector);
+    line_source_close(&src);
+    return code ? QUERY_MODEL_DAMAGED : failed;
 }
 
 static int print_batch(const i2v_model *m, const similar_args *a, const uint32_t *ids, size_t n,
@@ -290,8 +365,7 @@ int cmd_similar(int argc, char **argv)
         cli_error("out of memory");
         failed = 1;
     } else {
-        failed = a.n_items ? answer_arguments(m, &a, &q, answers)
-                           : answer_lines(m, &a, &q, answers);
+        failed = a.n_items ? answer_arguments(m, &a, &q, answers) : answer_lines(m, &a, &q);
     }
     free(answers);
     query_terms_free(&q);

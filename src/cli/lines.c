@@ -29,7 +29,7 @@ int line_source_open(line_source *s, const char *path)
     }
     struct stat st;
     if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        cli_error("%s: cannot read: it is a directory", s->name);
+        cli_error("%s: cannot read: %s", s->name, strerror(EISDIR));
         line_source_close(s);
         return -1;
     }
