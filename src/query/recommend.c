@@ -249,8 +249,9 @@ static size_t context_of(const i2v_recommender *r, const i2v_history *h)
     return r->o.context == 0 || r->o.context > h->n ? h->n : r->o.context;
 }
 
-/* q: the recency-weighted mean of the context's vectors (unit vectors for
- * cosine, whose zero rows count for nothing). */
+/* q: the recency-weighted mean of the context's vectors (for cosine, the
+ * unit vector of the mean of their unit vectors; zero rows count for
+ * nothing). */
 static void build_query(const i2v_recommender *r, const i2v_history *h, prepared *p, float *q)
 {
     const i2v_model *m = r->m;
@@ -273,6 +274,10 @@ static void build_query(const i2v_recommender *r, const i2v_history *h, prepared
     p->empty = total == 0;
     for (uint32_t j = 0; j < m->dim; j++)
         q[j] = p->empty ? 0.0f : (float)(p->sum[j] / total);
+    /* Cosine compares directions: the query is made unit length, as
+     * similar's is (and an all-zero one answers nothing). */
+    if (!p->empty && r->o.score == I2V_REC_COSINE && query_unit(q, m->dim, q, NULL) != I2V_OK)
+        p->empty = 1;
 }
 
 /* The successor term of every candidate the context's successors reach. */

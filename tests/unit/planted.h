@@ -11,7 +11,7 @@
 
 /* Runs build/gensessions with `args`, writing dir/NAME.txt and
  * dir/NAME.truth; returns 0 on success. */
-static int planted_generate(const char *dir, const char *name, const char *args)
+static inline int planted_generate(const char *dir, const char *name, const char *args)
 {
     const char *build = getenv("BUILD") ? getenv("BUILD") : "build";
     char cmd[4096];
@@ -21,7 +21,7 @@ static int planted_generate(const char *dir, const char *name, const char *args)
 }
 
 /* Group number of every model item (0 when the truth file lacks it). */
-static int *planted_groups(const char *truth_path, const i2v_model *m)
+static inline int *planted_groups(const char *truth_path, const i2v_model *m)
 {
     int *group = calloc(i2v_model_size(m) + 1, sizeof *group);
     FILE *f = fopen(truth_path, "r");
@@ -43,7 +43,7 @@ static int *planted_groups(const char *truth_path, const i2v_model *m)
 }
 
 /* Item i's k nearest items by cosine (itself excluded) into top[0..k). */
-static void planted_top(const i2v_model *m, uint32_t i, uint32_t k, uint32_t *top)
+static inline void planted_top(const i2v_model *m, uint32_t i, uint32_t k, uint32_t *top)
 {
     i2v_neighbor *nb = malloc(k * sizeof *nb);
     uint32_t got = 0;
@@ -58,7 +58,7 @@ static void planted_top(const i2v_model *m, uint32_t i, uint32_t k, uint32_t *to
 
 /* Mean share of same-group items among the top-10 neighbours of the items
  * for which `select(item name)` is true (all items when select is NULL). */
-static double planted_purity(const i2v_model *m, const int *group,
+static inline double planted_purity(const i2v_model *m, const int *group,
                              int (*select)(const char *item))
 {
     double sum = 0;
