@@ -500,6 +500,14 @@ i2v_status i2v_recommend(const i2v_recommender *r, const i2v_history *histories,
 
 /* ---- the rank of one target ---------------------------------------- */
 
+/* 1 when candidate c comes before the target: a higher score, or an equal
+ * one and a lower id (the order i2v_recommend answers in). */
+static int ranks_before(const float *score, uint32_t c, uint32_t target)
+{
+    float s = score[c], t = score[target];
+    return c != target && (s > t || (s == t && c < target));
+}
+
 i2v_status i2v_recommend_rank(const i2v_recommender *r, const i2v_history *h, uint32_t target,
                               uint64_t *rank, i2v_error *err)
 {
@@ -525,14 +533,11 @@ i2v_status i2v_recommend_rank(const i2v_recommender *r, const i2v_history *h, ui
                                                  : score[c];
         for (size_t j = 0; j < p.n_raised; j++)
             score[p.raised[j]] += p.extra[j];
-        float t = score[target];
         uint64_t better = 0;
         for (uint32_t c = 0; c < m->size; c++)
-            better += c != target && (score[c] > t || (score[c] == t && c < target));
-        for (size_t j = 0; j < p.n_seen; j++) {
-            uint32_t c = p.seen[j];
-            better -= c != target && (score[c] > t || (score[c] == t && c < target));
-        }
+            better += ranks_before(score, c, target);
+        for (size_t j = 0; j < p.n_seen; j++)
+            better -= ranks_before(score, p.seen[j], target);
         *rank = better + 1;
     }
     prepared_free(&p);
