@@ -193,7 +193,7 @@ int query_block_add(query_block *b, const query_terms *q, const float *vector,
         grow_array(&b->text, &b->text_cap, b->text_len + q->text_len + 1, 1, 4096) != 0)
         return -1;
     memcpy(b->vectors + b->n * b->dim, vector, b->dim * sizeof *vector);
-    memcpy(b->exclude + b->exclude_len, exclude, n_exclude * sizeof *exclude);
+    copy_bytes(b->exclude + b->exclude_len, exclude, n_exclude * sizeof *exclude);
     b->exclude_len += n_exclude;
     b->exclude_start[b->n + 1] = b->exclude_len;
     memcpy(b->text + b->text_len, q->text, q->text_len);

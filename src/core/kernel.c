@@ -86,7 +86,38 @@ static double reference_block(float *const *in, uint32_t n_in, float *const *out
     return loss;
 }
 
-static const sgns_kernel reference_kernel = {"reference", reference_block};
+/* CBOW: h = mean of the inputs; g_j from h . out_j; the output rows
+ * move by g_j h, every input by sum_j g_j out_j (old output rows). */
+static double reference_cbow(float *const *in, uint32_t n_in, float *const *out, uint32_t n_out,
+                             uint32_t dim, float alpha, float *scratch, int want_loss)
+{
+    float *h = scratch, *grad = scratch + dim, *g = scratch + 2 * (size_t)dim;
+    float share = 1.0f / (float)n_in;
+    for (uint32_t k = 0; k < dim; k++) {
+        float sum = 0;
+        for (uint32_t i = 0; i < n_in; i++)
+            sum += in[i][k];
+        h[k] = sum * share;
+    }
+    for (uint32_t j = 0; j < n_out; j++)
+        g[j] = vec_dot(h, out[j], dim);
+    double loss = gradients(g, 1, n_out, alpha, want_loss);
+    for (uint32_t k = 0; k < dim; k++) {
+        float sum = 0;
+        for (uint32_t j = 0; j < n_out; j++)
+            sum += g[j] * out[j][k];
+        grad[k] = sum;
+    }
+    for (uint32_t j = 0; j < n_out; j++)
+        for (uint32_t k = 0; k < dim; k++)
+            out[j][k] += g[j] * h[k];
+    for (uint32_t i = 0; i < n_in; i++)
+        for (uint32_t k = 0; k < dim; k++)
+            in[i][k] += grad[k];
+    return loss;
+}
+
+static const sgns_kernel reference_kernel = {"reference", reference_block, reference_cbow};
 
 const sgns_kernel *sgns_kernel_reference(void) { return &reference_kernel; }
 
@@ -168,7 +199,41 @@ __attribute__((target("avx2,fma"))) static double avx2_block(float *const *in, u
     return loss;
 }
 
-static const sgns_kernel avx2_kernel = {"avx2", avx2_block};
+__attribute__((target("avx2,fma"))) static void add_to_rows_avx2(float *const *rows, uint32_t n,
+                                                                  const float *v, uint32_t dim)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        float *row = rows[i];
+        uint32_t k = 0;
+        for (; k + 8 <= dim; k += 8)
+            _mm256_storeu_ps(row + k, _mm256_add_ps(_mm256_loadu_ps(row + k), _mm256_loadu_ps(v + k)));
+        for (; k < dim; k++)
+            row[k] += v[k];
+    }
+}
+
+__attribute__((target("avx2,fma"))) static double avx2_cbow(float *const *in, uint32_t n_in,
+                                                             float *const *out, uint32_t n_out,
+                                                             uint32_t dim, float alpha,
+                                                             float *scratch, int want_loss)
+{
+    float *h = scratch, *grad = scratch + dim, *g = scratch + 2 * (size_t)dim;
+    float *share = g + n_out;
+    for (uint32_t i = 0; i < n_in; i++)
+        share[i] = 1.0f / (float)n_in;
+    combine_avx2(h, in, share, 1, n_in, dim, 0);
+    for (uint32_t j = 0; j < n_out; j++)
+        g[j] = dot_avx2(h, out[j], dim);
+    double loss = gradients(g, 1, n_out, alpha, want_loss);
+    combine_avx2(grad, out, g, 1, n_out, dim, 0);
+    float *const hrow[1] = {h};
+    for (uint32_t j = 0; j < n_out; j++)
+        combine_avx2(out[j], hrow, g + j, 1, 1, dim, 1);
+    add_to_rows_avx2(in, n_in, grad, dim);
+    return loss;
+}
+
+static const sgns_kernel avx2_kernel = {"avx2", avx2_block, avx2_cbow};
 
 /* ---- AVX-512: 16 floats a step, masked tail ---------------------------- */
 
@@ -241,7 +306,44 @@ __attribute__((target("avx512f"))) static double avx512_block(float *const *in, 
     return loss;
 }
 
-static const sgns_kernel avx512_kernel = {"avx512", avx512_block};
+__attribute__((target("avx512f"))) static void add_to_rows_avx512(float *const *rows, uint32_t n,
+                                                                   const float *v, uint32_t dim)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        float *row = rows[i];
+        uint32_t k = 0;
+        for (; k + 16 <= dim; k += 16)
+            _mm512_storeu_ps(row + k, _mm512_add_ps(_mm512_loadu_ps(row + k), _mm512_loadu_ps(v + k)));
+        if (k < dim) {
+            __mmask16 m = (__mmask16)((1u << (dim - k)) - 1);
+            _mm512_mask_storeu_ps(row + k, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, row + k),
+                                                            _mm512_maskz_loadu_ps(m, v + k)));
+        }
+    }
+}
+
+__attribute__((target("avx512f"))) static double avx512_cbow(float *const *in, uint32_t n_in,
+                                                              float *const *out, uint32_t n_out,
+                                                              uint32_t dim, float alpha,
+                                                              float *scratch, int want_loss)
+{
+    float *h = scratch, *grad = scratch + dim, *g = scratch + 2 * (size_t)dim;
+    float *share = g + n_out;
+    for (uint32_t i = 0; i < n_in; i++)
+        share[i] = 1.0f / (float)n_in;
+    combine_avx512(h, in, share, 1, n_in, dim, 0);
+    for (uint32_t j = 0; j < n_out; j++)
+        g[j] = dot_avx512(h, out[j], dim);
+    double loss = gradients(g, 1, n_out, alpha, want_loss);
+    combine_avx512(grad, out, g, 1, n_out, dim, 0);
+    float *const hrow[1] = {h};
+    for (uint32_t j = 0; j < n_out; j++)
+        combine_avx512(out[j], hrow, g + j, 1, 1, dim, 1);
+    add_to_rows_avx512(in, n_in, grad, dim);
+    return loss;
+}
+
+static const sgns_kernel avx512_kernel = {"avx512", avx512_block, avx512_cbow};
 
 #endif /* I2V_X86 */
 

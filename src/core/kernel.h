@@ -17,6 +17,9 @@
 /* Upper bound on what a block may need as scratch, in floats. */
 #define SGNS_SCRATCH_FLOATS(n_in, n_out, dim) \
     ((size_t)(n_in) * (dim) + (size_t)(n_in) * (n_out) + 64)
+/* The same for a CBOW block. */
+#define CBOW_SCRATCH_FLOATS(n_in, n_out, dim) \
+    (2 * (size_t)(dim) + (size_t)(n_out) + (size_t)(n_in) + 64)
 
 typedef struct sgns_kernel {
     const char *name;
@@ -26,6 +29,15 @@ typedef struct sgns_kernel {
      * SGNS_SCRATCH_FLOATS floats. */
     double (*block)(float *const *in, uint32_t n_in, float *const *out, uint32_t n_out,
                     uint32_t dim, float alpha, float *scratch, int want_loss);
+    /* CBOW (word2vec's, with its mean): the n_in context rows' mean h is
+     * one input paired with every output row; the output rows move by
+     * their gradient against h, and every context row by the gradient
+     * with respect to h (as word2vec.c and gensim's cbow_mean do: n_in
+     * times the gradient of the mean-based loss for each row).  Same
+     * phases, order of updates and loss as `block`; scratch holds
+     * CBOW_SCRATCH_FLOATS floats. */
+    double (*cbow)(float *const *in, uint32_t n_in, float *const *out, uint32_t n_out,
+                   uint32_t dim, float alpha, float *scratch, int want_loss);
 } sgns_kernel;
 
 /* The portable reference kernel (exact sigmoid, plain loops). */

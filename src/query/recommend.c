@@ -339,8 +339,7 @@ static i2v_status prepare(const i2v_recommender *r, const i2v_history *h, prepar
     size_t seen = r->o.keep_seen ? 0 : h->n;
     if (grow_array(&p->seen, &p->seen_cap, seen + 1, sizeof *p->seen, 16) != 0)
         return i2v_fail_nomem(err, "preparing recommendations");
-    if (seen)
-        memcpy(p->seen, h->items, seen * sizeof *p->seen);
+    copy_bytes(p->seen, h->items, seen * sizeof *p->seen);
     p->n_seen = sort_unique(p->seen, seen);
     i2v_status st = r->use_successors ? raise_successors(r, h, p, err) : I2V_OK;
     if (st != I2V_OK)
@@ -348,8 +347,8 @@ static i2v_status prepare(const i2v_recommender *r, const i2v_history *h, prepar
     if (grow_array(&p->exclude, &p->exclude_cap, p->n_seen + p->n_raised + 1,
                    sizeof *p->exclude, 16) != 0)
         return i2v_fail_nomem(err, "preparing recommendations");
-    memcpy(p->exclude, p->seen, p->n_seen * sizeof *p->exclude);
-    memcpy(p->exclude + p->n_seen, p->raised, p->n_raised * sizeof *p->exclude);
+    copy_bytes(p->exclude, p->seen, p->n_seen * sizeof *p->exclude);
+    copy_bytes(p->exclude + p->n_seen, p->raised, p->n_raised * sizeof *p->exclude);
     p->n_exclude = sort_unique(p->exclude, p->n_seen + p->n_raised);
     return I2V_OK;
 }
@@ -425,11 +424,11 @@ static i2v_status block_prepare(const i2v_recommender *r, const i2v_history *hs,
                        256) != 0)
             return i2v_fail_nomem(err, "preparing recommendations");
         b->start[h] = excluded;
-        memcpy(b->exclude + excluded, p->exclude, p->n_exclude * sizeof *b->exclude);
+        copy_bytes(b->exclude + excluded, p->exclude, p->n_exclude * sizeof *b->exclude);
         excluded += p->n_exclude;
         b->raised_start[h] = raised;
-        memcpy(b->raised + raised, p->raised, p->n_raised * sizeof *b->raised);
-        memcpy(b->extra + raised, p->extra, p->n_raised * sizeof *b->extra);
+        copy_bytes(b->raised + raised, p->raised, p->n_raised * sizeof *b->raised);
+        copy_bytes(b->extra + raised, p->extra, p->n_raised * sizeof *b->extra);
         raised += p->n_raised;
     }
     b->start[n] = excluded;
@@ -456,7 +455,7 @@ static i2v_status merge_raised(const i2v_recommender *r, const batch_job *job, c
     i2v_neighbor *all = malloc((scanned + n_raised) * sizeof *all);
     if (!all)
         return i2v_fail_nomem(err, "blending successors");
-    memcpy(all, answers, scanned * sizeof *all);
+    copy_bytes(all, answers, scanned * sizeof *all);
     const float *q = b->queries + h * r->m->dim;
     for (uint64_t j = 0; j < n_raised; j++) {
         uint32_t c = b->raised[first + j];
@@ -465,7 +464,7 @@ static i2v_status merge_raised(const i2v_recommender *r, const batch_job *job, c
     }
     qsort(all, scanned + n_raised, sizeof *all, better_first);
     n_out[h] = (uint32_t)(scanned + n_raised < k ? scanned + n_raised : k);
-    memcpy(answers, all, n_out[h] * sizeof *answers);
+    copy_bytes(answers, all, n_out[h] * sizeof *answers);
     free(all);
     return I2V_OK;
 }
