@@ -29,6 +29,7 @@ typedef struct i2v_train_params {
     uint32_t successors;   /* most frequent successors kept per item; 0: none */
     uint32_t context;      /* recommend: history items making the query; 0: all */
     double blend;          /* recommend: weight of the successor counts; 0: the model alone */
+    uint32_t cbow;         /* 1: CBOW (the context's mean predicts the item); 0: skip-gram */
 } i2v_train_params;
 
 #define I2V_MAX_DIM 10000u
@@ -59,6 +60,7 @@ typedef enum i2v_param {
     I2V_PARAM_SUCCESSORS,
     I2V_PARAM_CONTEXT,
     I2V_PARAM_BLEND,
+    I2V_PARAM_CBOW,
     I2V_PARAM_COUNT
 } i2v_param;
 

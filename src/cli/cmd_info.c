@@ -29,10 +29,11 @@ static void print_params(const i2v_train_params *p)
         return;
     }
     printf("%-16swindow %u, negative %u, epochs %u, alpha %g, min-alpha %g, sample %g, "
-           "ns-exponent %g, min-count %llu, max-vocab %llu, threads %u, seed %llu\n",
+           "ns-exponent %g, min-count %llu, max-vocab %llu, threads %u, seed %llu, "
+           "architecture %s\n",
            "training", p->window, p->negative, p->epochs, p->alpha, p->min_alpha, p->sample,
            p->ns_exponent, (unsigned long long)p->min_count, (unsigned long long)p->max_vocab,
-           p->threads, (unsigned long long)p->seed);
+           p->threads, (unsigned long long)p->seed, p->cbow ? "CBOW" : "skip-gram");
     printf("%-16scontext %u, blend %g\n", "recommend", p->context, p->blend);
 }
 

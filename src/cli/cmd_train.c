@@ -18,7 +18,8 @@ static const char train_details[] =
     "place, so an error or a signal never leaves a partial model.\n";
 
 enum { OPT_FORMAT = 256, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SAMPLE, OPT_NS_EXPONENT, OPT_MIN_COUNT,
-       OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR, OPT_RESUME, OPT_SUCCESSORS, OPT_CONTEXT, OPT_BLEND };
+       OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR, OPT_RESUME, OPT_SUCCESSORS, OPT_CONTEXT, OPT_BLEND,
+       OPT_CBOW };
 
 #define NONE I2V_PARAM_NONE
 static const cli_option train_options[] = {
@@ -26,6 +27,9 @@ static const cli_option train_options[] = {
     {"output", 'o', "MODEL", NONE, ".bin word2vec binary, .txt/.vec word2vec text, anything "
      "else the native format (keeps counts, parameters and output weights)", NULL},
     {"format", OPT_FORMAT, "F", NONE, "bin, text or native, whatever the name says", NULL},
+    {"cbow", OPT_CBOW, NULL, I2V_PARAM_CBOW, "CBOW: the mean of an item's context predicts it "
+     "(word2vec's -cbow 1, gensim's sg=0), where skip-gram has each context item predict it; "
+     "faster per epoch, often weaker for items", "skip-gram"},
     {"dim", 'd', "N", I2V_PARAM_DIM, "--size is the same", NULL},
     {"size", 'd', "N", I2V_PARAM_DIM, NULL, NULL},
     {"window", 'w', "N", I2V_PARAM_WINDOW, "shrunk at random to 1..N per item as in word2vec; "
@@ -96,6 +100,11 @@ static int parse_format(const char *text, i2v_format *out)
  * --resume model). */
 static int take_param(train_args *a, const cli_option *o, const char *text)
 {
+    if (!o->arg) { /* a flag: the parameter's 1 */
+        i2v_param_set_whole(&a->given, (i2v_param)o->param, 1);
+        a->given_mask |= 1u << o->param;
+        return 0;
+    }
     char opt[64];
     snprintf(opt, sizeof opt, "--%s", i2v_param_describe((i2v_param)o->param)->name);
     if (cli_parse_param(opt, o->param, text, &a->given) != 0)

@@ -89,7 +89,9 @@ static void option_help(FILE *out, const cli_option *o)
         at = HELP_COLUMN;
     }
     format_default(o, p, def, sizeof def);
-    if (p)
+    if (p && !o->arg) /* a flag setting a parameter: its own help says it all */
+        snprintf(text, sizeof text, "%s%s%s", o->help, *def ? " " : "", def);
+    else if (p)
         snprintf(text, sizeof text, "%s %s%s%s", p->doc, def, *o->help ? "; " : "", o->help);
     else
         snprintf(text, sizeof text, "%s%s%s", o->help, *def ? " " : "", def);

@@ -61,6 +61,10 @@ static const param_row table[I2V_PARAM_COUNT] = {
                               "weight of the recorded next-item counts in a recommendation; "
                               "0 is the model alone"),
                          FIELD(blend)},
+    [I2V_PARAM_CBOW] = {WHOLE("cbow", 0, 1, 0,
+                              "1 trains CBOW (the mean of the context predicts the item), "
+                              "0 skip-gram"),
+                        FIELD(cbow)},
 };
 
 static int is_param(i2v_param p) { return (unsigned)p < I2V_PARAM_COUNT; }

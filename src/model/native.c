@@ -17,7 +17,7 @@
  *                (u32); min_count, max_vocab (u64); alpha, min_alpha,
  *                sample, ns_exponent (f64); seed (u64)
  *      120    4  successors kept per item (u32)
- *      124    4  reserved, zero
+ *      124    4  architecture: 0 skip-gram, 1 CBOW (u32)
  *      128  320  section table: 10 x {offset, size, checksum, reserved} (u64)
  *      448    8  recommend: blend (f64)
  *      456    4  recommend: context (u32)
@@ -95,6 +95,7 @@ enum {
 
 /* Header fields of version 2. */
 #define HEADER_SUCCESSORS_AT 120u
+#define HEADER_CBOW_AT 124u
 #define HEADER_BLEND_AT 448u
 #define HEADER_CONTEXT_AT 456u
 
@@ -222,6 +223,7 @@ static void encode_params(unsigned char *h, const i2v_train_params *p)
     put_f64(h + 104, p->ns_exponent);
     put_u64(h + 112, p->seed);
     put_u32(h + HEADER_SUCCESSORS_AT, p->successors);
+    put_u32(h + HEADER_CBOW_AT, p->cbow);
     put_f64(h + HEADER_BLEND_AT, p->blend);
     put_u32(h + HEADER_CONTEXT_AT, p->context);
 }
@@ -245,6 +247,7 @@ static void decode_params(const unsigned char *h, uint32_t version, uint32_t dim
     p->seed = get_u64(h + 112);
     if (version >= 2) {
         p->successors = get_u32(h + HEADER_SUCCESSORS_AT);
+        p->cbow = get_u32(h + HEADER_CBOW_AT);
         p->blend = get_f64(h + HEADER_BLEND_AT);
         p->context = get_u32(h + HEADER_CONTEXT_AT);
     }

@@ -354,6 +354,106 @@ static void train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rn
     }
 }
 
+/* A worker's rows and scratch; CBOW's grow with the widest context met
+ * (the whole sequence with --window 0). */
+typedef struct worker_buffers {
+    float **in_rows;
+    size_t in_cap;
+    float **out_rows;
+    uint32_t *negs;    /* this centre's negatives, then the next centre's */
+    float *scratch;
+    size_t scratch_cap;
+} worker_buffers;
+
+static void buffers_free(worker_buffers *b)
+{
+    free(b->in_rows);
+    free(b->out_rows);
+    free(b->negs);
+    free(b->scratch);
+}
+
+static i2v_status buffers_init(worker_buffers *b, const i2v_trainer *t, i2v_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->in_cap = MAX_BLOCK_INPUTS;
+    b->scratch_cap = SGNS_SCRATCH_FLOATS(MAX_BLOCK_INPUTS, t->p.negative + 1, t->p.dim);
+    b->in_rows = malloc(b->in_cap * sizeof *b->in_rows);
+    b->out_rows = malloc((t->p.negative + 1) * sizeof *b->out_rows);
+    b->negs = malloc(2 * t->p.negative * sizeof *b->negs);
+    b->scratch = malloc(b->scratch_cap * sizeof *b->scratch);
+    if (!b->in_rows || !b->out_rows || !b->negs || !b->scratch)
+        return i2v_fail_nomem(err, "starting a training thread");
+    return I2V_OK;
+}
+
+/* Room for a CBOW context of n_in rows. */
+static i2v_status buffers_fit_context(worker_buffers *b, const i2v_trainer *t, size_t n_in,
+                                      i2v_error *err)
+{
+    if (grow_array(&b->in_rows, &b->in_cap, n_in, sizeof *b->in_rows, n_in) != 0 ||
+        grow_array(&b->scratch, &b->scratch_cap,
+                   CBOW_SCRATCH_FLOATS(n_in, t->p.negative + 1, t->p.dim), sizeof *b->scratch,
+                   0) != 0)
+        return i2v_fail_nomem(err, "holding a long context");
+    return I2V_OK;
+}
+
+/* CBOW over one sequence: for each centre, the mean of its context rows
+ * (the same reach as skip-gram's) against the centre's output row and its
+ * negatives, one kernel call per centre. */
+static void train_sequence_cbow(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
+                                float alpha, worker_buffers *b, worker_tally *tally)
+{
+    const uint32_t dim = t->p.dim, window = t->p.window;
+    for (size_t pos = 0; pos < n; pos++) {
+        uint32_t centre = seq[pos];
+        uint32_t n_negs = draw_negatives(t, centre, rng, b->negs);
+        size_t lo = 0, hi = n - 1;
+        if (window > 0) {
+            uint32_t reach = window - i2v_rng_below(i2v_rng_next(rng), window);
+            lo = pos > reach ? pos - reach : 0;
+            hi = pos + reach < n - 1 ? pos + reach : n - 1;
+        }
+        uint32_t n_in = 0;
+        for (size_t c = lo; c <= hi; c++)
+            if (c != pos)
+                b->in_rows[n_in++] = t->input + (size_t)seq[c] * dim;
+        if (n_in == 0)
+            continue;
+        b->out_rows[0] = t->output + (size_t)centre * dim;
+        for (uint32_t k = 0; k < n_negs; k++)
+            b->out_rows[1 + k] = t->output + (size_t)b->negs[k] * dim;
+        int want_loss = ++tally->blocks % LOSS_SAMPLE_EVERY == 0;
+        double loss = t->kernel->cbow(b->in_rows, n_in, b->out_rows, 1 + n_negs, dim, alpha,
+                                      b->scratch, want_loss);
+        tally->pairs++;
+        if (want_loss) {
+            tally->loss += loss;
+            tally->loss_pairs++;
+        }
+        if ((pos & 1023) == 1023 && atomic_load_explicit(&t->cancel, memory_order_relaxed))
+            break;
+    }
+}
+
+/* One subsampled sequence, by the architecture asked for. */
+static i2v_status train_one(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
+                            float alpha, worker_buffers *b, worker_tally *tally, i2v_error *err)
+{
+    if (!t->p.cbow) {
+        train_sequence(t, seq, n, rng, alpha, b->in_rows, b->out_rows, b->negs, b->scratch,
+                       tally);
+        return I2V_OK;
+    }
+    size_t widest = t->p.window == 0 || 2 * (size_t)t->p.window > n - 1 ? n - 1
+                                                                       : 2 * (size_t)t->p.window;
+    i2v_status st = buffers_fit_context(b, t, widest, err);
+    if (st == I2V_OK)
+        train_sequence_cbow(t, seq, n, rng, alpha, b, tally);
+    return st;
+}
+
 static float current_alpha(const i2v_trainer *t)
 {
     double done = (double)atomic_load_explicit(&t->items_done, memory_order_relaxed);
@@ -404,15 +504,10 @@ static void worker_main(void *state, uint32_t index)
     corpus_cursor cur = {0};
     uint32_t *long_seq = NULL, *kept = NULL;
     size_t long_cap = 0, kept_cap = 0;
-    float **in_rows = malloc(MAX_BLOCK_INPUTS * sizeof *in_rows);
-    float **out_rows = malloc((t->p.negative + 1) * sizeof *out_rows);
-    uint32_t *negs = malloc(2 * t->p.negative * sizeof *negs);
-    size_t scratch_bytes =
-        SGNS_SCRATCH_FLOATS(MAX_BLOCK_INPUTS, t->p.negative + 1, t->p.dim) * sizeof(float);
-    float *scratch = aligned_alloc(CACHE_LINE, (scratch_bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE);
-    w->status = corpus_cursor_open(&cur, &t->corpus, w->index, t->p.threads, &w->err);
-    if (w->status == I2V_OK && (!in_rows || !out_rows || !negs || !scratch))
-        w->status = i2v_fail_nomem(&w->err, "starting a training thread");
+    worker_buffers b;
+    w->status = buffers_init(&b, t, &w->err);
+    if (w->status == I2V_OK)
+        w->status = corpus_cursor_open(&cur, &t->corpus, w->index, t->p.threads, &w->err);
 
     /* Slot w->index belongs to this thread alone: carry its totals over
      * from the previous epoch's thread. */
@@ -437,8 +532,9 @@ static void worker_main(void *state, uint32_t index)
             break;
         }
         size_t n_kept = subsample(t, ids, n, kept, &rng);
-        if (n_kept > 1)
-            train_sequence(t, kept, n_kept, &rng, alpha, in_rows, out_rows, negs, scratch, &tally);
+        if (n_kept > 1 &&
+            (w->status = train_one(t, kept, n_kept, &rng, alpha, &b, &tally, &w->err)) != I2V_OK)
+            break;
         unpublished += n;
         if (unpublished >= PUBLISH_EVERY_ITEMS) {
             if (!publish(t, stats, &unpublished, &tally))
@@ -450,10 +546,7 @@ static void worker_main(void *state, uint32_t index)
     corpus_cursor_close(&cur);
     free(long_seq);
     free(kept);
-    free(in_rows);
-    free(out_rows);
-    free(negs);
-    free(scratch);
+    buffers_free(&b);
 }
 
 static double seconds_since(const struct timespec *start)

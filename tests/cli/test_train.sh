@@ -87,6 +87,17 @@ cmp -s "$T/a.bin" "$T/b.bin" && pass train_one_thread_same_seed_is_byte_identica
     fail train_one_thread_same_seed_is_byte_identical
 run "$I2V" train -q -i "$SAMPLE" -o "$T/c.bin" --dim 16 --epochs 3 --threads 1 --seed 8
 cmp -s "$T/a.bin" "$T/c.bin" && fail train_other_seed_gives_other_model || pass train_other_seed_gives_other_model
+# CBOW: its own model, as reproducible with one thread; recorded in a native model.
+"$I2V" train -q -i "$SAMPLE" -o "$T/cbow1.i2v" --dim 16 --epochs 2 --threads 1 --cbow &&
+    "$I2V" train -q -i "$SAMPLE" -o "$T/cbow2.i2v" --dim 16 --epochs 2 --threads 1 --cbow &&
+    "$I2V" train -q -i "$SAMPLE" -o "$T/sg.i2v" --dim 16 --epochs 2 --threads 1
+if cmp -s "$T/cbow1.i2v" "$T/cbow2.i2v" && ! cmp -s "$T/cbow1.i2v" "$T/sg.i2v" &&
+    "$I2V" info -m "$T/cbow1.i2v" | grep -q '^training .*architecture CBOW' &&
+    "$I2V" info -m "$T/sg.i2v" | grep -q '^training .*architecture skip-gram'; then
+    pass "train --cbow: its own model, byte-identical with one thread, recorded"
+else
+    fail "train --cbow: its own model, byte-identical with one thread, recorded"
+fi
 head -c 20 "$T/a.bin" | head -n 1 | grep -qx "2000 16" && pass train_bin_header_counts_items_and_dims ||
     fail train_bin_header_counts_items_and_dims "$(head -c 20 "$T/a.bin" | head -n 1)"
 run sh -c "cat '$SAMPLE' | '$I2V' train -q -i - -o '$T/stdin.vec' --dim 8 --epochs 1 --window 0"
