@@ -44,18 +44,21 @@ SETTINGS="--dim 100 --window 5 --negative 5 --sample 1e-3 --min-count 5 --epochs
 measure vocab sh -c "$I2V vocab -i '$W/corpus.txt' >/dev/null"
 measure i2v_2 $I2V train -q -i "$W/corpus.txt" -o "$W/i2v.bin" $SETTINGS --threads 2
 measure i2v_1 $I2V train -q -i "$W/corpus.txt" -o "$W/i2v1.bin" $SETTINGS --threads 1
+measure i2v_cbow $I2V train -q -i "$W/corpus.txt" -o "$W/i2v_cbow.bin" $SETTINGS --threads 2 --cbow
 
 cat >"$W/gensim_train.py" <<'PY'
 import sys, logging
 from gensim.models import Word2Vec
 from gensim.models.word2vec import LineSentence
 corpus, out, epochs = sys.argv[1], sys.argv[2], int(sys.argv[3])
-m = Word2Vec(LineSentence(corpus), sg=1, hs=0, negative=5, vector_size=100, window=5,
+sg = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+m = Word2Vec(LineSentence(corpus), sg=sg, hs=0, negative=5, vector_size=100, window=5,
              sample=1e-3, min_count=5, epochs=epochs, workers=2, seed=1)
 m.wv.save_word2vec_format(out, binary=True)
 PY
 if [ $have_gensim = 1 ]; then
     measure gensim $PY "$W/gensim_train.py" "$W/corpus.txt" "$W/gensim.bin" 1
+    measure gensim_cbow $PY "$W/gensim_train.py" "$W/corpus.txt" "$W/gensim_cbow.bin" 1 0
 fi
 if [ -n "${W2V:-}" ]; then
     measure word2vec "$W2V" -train "$W/corpus.txt" -output "$W/w2v.bin" -cbow 0 -size 100 \
@@ -74,7 +77,11 @@ awk 'NF >= 2 { h = $1; for (i = 2; i < NF; i++) h = h " " $i; print h > "'"$W/tr
                print $0 > "'"$W/test.txt"'"; next } { print > "'"$W/train.txt"'" }' "$W/sessions.txt"
 PSET="--dim 100 --window 5 --negative 5 --sample 1e-3 --min-count 5 --epochs 5"
 $I2V train -q -i "$W/train.txt" -o "$W/i2v_s.bin" $PSET --threads 2
-[ $have_gensim = 1 ] && $PY "$W/gensim_train.py" "$W/train.txt" "$W/gensim_s.bin" 5
+$I2V train -q -i "$W/train.txt" -o "$W/i2v_cbow_s.bin" $PSET --threads 2 --cbow
+if [ $have_gensim = 1 ]; then
+    $PY "$W/gensim_train.py" "$W/train.txt" "$W/gensim_s.bin" 5
+    $PY "$W/gensim_train.py" "$W/train.txt" "$W/gensim_cbow_s.bin" 5 0
+fi
 
 cat >"$W/quality.py" <<'PY'
 import sys, json
@@ -113,7 +120,11 @@ quality() {
     fi
 }
 q_i2v=$(quality "$W/i2v.bin" "$W/i2v_s.bin")
-[ $have_gensim = 1 ] && q_gen=$(quality "$W/gensim.bin" "$W/gensim_s.bin")
+q_i2v_cbow=$(quality "$W/i2v_cbow.bin" "$W/i2v_cbow_s.bin")
+if [ $have_gensim = 1 ]; then
+    q_gen=$(quality "$W/gensim.bin" "$W/gensim_s.bin")
+    q_gen_cbow=$(quality "$W/gensim_cbow.bin" "$W/gensim_cbow_s.bin")
+fi
 field() { echo "$1" | $PY -c "import sys, json; print('%.4f' % json.load(sys.stdin)['$2'])"; }
 
 w2=$(result i2v_2 2); w1=$(result i2v_1 2)
@@ -128,12 +139,19 @@ row() { awk -v n="$1" -v t="$2" -v w="$3" -v m="$4" -v tok="$tokens" \
         'BEGIN { printf "| %s | %s | %.2f | %.2fM | %.0f |\n", n, t, w, tok / w / 1e6, m / 1024 }'; }
 row item2vec 2 "$w2" "$(result i2v_2 3)"
 row item2vec 1 "$w1" "$(result i2v_1 3)"
-[ $have_gensim = 1 ] && row "gensim $($PY -c 'import gensim; print(gensim.__version__)')" 2 "$(result gensim 2)" "$(result gensim 3)"
+row "item2vec --cbow" 2 "$(result i2v_cbow 2)" "$(result i2v_cbow 3)"
+if [ $have_gensim = 1 ]; then
+    gv=$($PY -c 'import gensim; print(gensim.__version__)')
+    row "gensim $gv" 2 "$(result gensim 2)" "$(result gensim 3)"
+    row "gensim $gv, CBOW (sg=0)" 2 "$(result gensim_cbow 2)" "$(result gensim_cbow 3)"
+fi
 [ -n "${W2V:-}" ] && row word2vec.c 2 "$(result word2vec 2)" "$(result word2vec 3)"
 echo
 awk -v a="$w1" -v b="$w2" 'BEGIN { printf "- 2 threads vs 1: %.2fx\n", a / b }'
 if [ $have_gensim = 1 ]; then
     awk -v g="$(result gensim 2)" -v b="$w2" 'BEGIN { printf "- item2vec vs gensim, same run: %.2fx faster\n", g / b }'
+    awk -v g="$(result gensim_cbow 2)" -v b="$(result i2v_cbow 2)" \
+        'BEGIN { printf "- CBOW: item2vec vs gensim, same run: %.2fx faster\n", g / b }'
 fi
 awk -v m="$(result i2v_x3 3)" -v m1="$(result i2v_2 3)" -v r="$REPEAT" \
     'BEGIN { printf "- peak memory on Brown x%d: %.0f MB (x%d: %.0f MB)\n", 3 * r, m / 1024, r, m1 / 1024 }'
@@ -145,9 +163,10 @@ if [ $have_gensim = 1 ]; then
     echo
     echo "| system | WordSim-353 Spearman | analogy acc. (30k) | neighbour purity@10 | next-item HR@10 |"
     echo "|---|---|---|---|---|"
-    for s in item2vec gensim; do
-        q=$q_i2v
-        [ $s = gensim ] && q=$q_gen
+    for s in item2vec gensim "item2vec --cbow" "gensim CBOW"; do
+        case $s in
+        item2vec) q=$q_i2v ;; gensim) q=$q_gen ;; "item2vec --cbow") q=$q_i2v_cbow ;; *) q=$q_gen_cbow ;;
+        esac
         echo "| $s | $(field "$q" spearman) | $(field "$q" analogy) | $(field "$q" purity) | $(field "$q" hr10) |"
     done
 fi

@@ -74,6 +74,21 @@ uint64_t i2v_trainer_corpus_sequences(const i2v_trainer *trainer);
 i2v_status i2v_trainer_run(i2v_trainer *trainer, i2v_progress_fn progress, void *user,
                            i2v_error *err);
 
+/* Trains the next `epochs` epochs (fewer when fewer of params.epochs are
+ * left): the learning rate goes on falling where the previous call left
+ * it, towards min_alpha at params.epochs, so training in several calls is
+ * training in one.  i2v_trainer_run trains every epoch left. */
+i2v_status i2v_trainer_run_epochs(i2v_trainer *trainer, uint32_t epochs,
+                                  i2v_progress_fn progress, void *user, i2v_error *err);
+
+/* Epochs trained so far. */
+uint32_t i2v_trainer_epochs_done(const i2v_trainer *trainer);
+
+/* A model of the weights as they stand, copied (with the vocabulary and
+ * the successors): for evaluating a training in progress, which then goes
+ * on.  Its parameters record the epochs trained so far. */
+i2v_status i2v_trainer_snapshot(const i2v_trainer *trainer, i2v_model **out, i2v_error *err);
+
 /* Asks a running i2v_trainer_run to stop soon.  Async-signal-safe. */
 void i2v_trainer_cancel(i2v_trainer *trainer);
 

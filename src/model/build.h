@@ -26,6 +26,10 @@ typedef struct model_arrays {
 i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, model_arrays *arrays,
                              const i2v_train_params *params, i2v_model **out, i2v_error *err);
 
+/* Frees what `arrays` holds and clears it (for a caller that gave up
+ * before handing them to a model). */
+void model_arrays_free(model_arrays *arrays);
+
 /* Recomputes the checksums of a native file in memory: each section's
  * that lies within the data, then the header's.  Tests and fuzzers alter
  * fields with it and still reach the checks that stand behind the

@@ -42,6 +42,20 @@ i2v_status model_new(const char *name, i2v_model **out, i2v_error *err)
     return I2V_OK;
 }
 
+void model_arrays_free(model_arrays *a)
+{
+    free(a->names);
+    free(a->name_offset);
+    free(a->name_length);
+    free(a->counts);
+    free(a->input);
+    free(a->output);
+    free(a->succ_start);
+    free(a->succ_total);
+    free(a->succ);
+    memset(a, 0, sizeof *a);
+}
+
 i2v_status model_from_arrays(const char *name, uint32_t size, uint32_t dim, model_arrays *arrays,
                              const i2v_train_params *params, i2v_model **out, i2v_error *err)
 {

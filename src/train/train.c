@@ -8,11 +8,13 @@
  * train one epoch only cannot happen here, and the items each epoch read
  * are counted so tests can check it.  The learning rate decays linearly
  * with the items read by all threads over all epochs. */
+#include <errno.h>
 #include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/corpus.h"
 #include "util/error.h"
@@ -20,6 +22,7 @@
 #include "core/kernel.h"
 #include "core/successors.h"
 #include "model/build.h"
+#include "train/train.h"
 #include "util/parallel.h"
 #include "util/rng.h"
 #include "core/vocab.h"
@@ -39,10 +42,23 @@ typedef struct worker_stats {
     _Atomic double loss;                          /* their summed loss */
 } worker_stats;
 
+/* Loss bookkeeping between reports: totals at the last report and at the
+ * start of the epoch. */
+typedef struct loss_marks {
+    uint64_t last_pairs, epoch_pairs;
+    double last_loss, epoch_loss;
+} loss_marks;
+
 struct i2v_trainer {
     i2v_train_params p;
     char *tmpdir;
-    i2v_vocab *vocab;
+    i2v_vocab *vocab;           /* owned (NULL in a fork) ... */
+    const i2v_vocab *words;     /* ... and read through this (a fork's: its source's) */
+    const i2v_trainer *source;  /* a fork's source, which must outlive it; else NULL */
+    /* Successors, counted with the corpus (NULL when not asked for); a
+     * fork reads its source's. */
+    uint64_t *succ_start, *succ_total;
+    i2v_successor *succ;
     const i2v_model *base;      /* continuing from this model until the corpus is read */
     corpus corpus;
     int corpus_read;            /* i2v_trainer_read_corpus was called */
@@ -59,6 +75,9 @@ struct i2v_trainer {
     uint64_t *epoch_items;       /* per epoch */
     worker_stats *stats;         /* per thread */
     uint64_t pairs;
+    uint32_t epochs_done;        /* by i2v_trainer_run_epochs so far */
+    struct timespec start;       /* of the first epoch */
+    loss_marks marks;            /* the loss reported so far */
 };
 
 typedef struct worker {
@@ -90,6 +109,7 @@ i2v_status i2v_trainer_create(const i2v_train_params *p, const char *tmpdir, i2v
         i2v_trainer_free(t);
         return st;
     }
+    t->words = t->vocab;
     *out = t;
     return I2V_OK;
 }
@@ -100,6 +120,11 @@ void i2v_trainer_free(i2v_trainer *t)
         return;
     corpus_close(&t->corpus);
     i2v_vocab_free(t->vocab);
+    if (!t->source) {
+        free(t->succ_start);
+        free(t->succ_total);
+        free(t->succ);
+    }
     i2v_sampler_free(t->sampler);
     free(t->keep_threshold);
     free(t->input);
@@ -112,7 +137,7 @@ void i2v_trainer_free(i2v_trainer *t)
 
 const i2v_vocab *i2v_trainer_vocab(const i2v_trainer *t)
 {
-    return t->have_corpus ? t->vocab : NULL;
+    return t->have_corpus ? t->words : NULL;
 }
 
 uint64_t i2v_trainer_corpus_items(const i2v_trainer *t) { return t->corpus.items; }
@@ -156,7 +181,7 @@ static void carry_over_base(i2v_trainer *t)
     for (uint32_t i = 0; i < i2v_model_size(b); i++) {
         size_t len;
         const char *item = i2v_model_item(b, i, &len);
-        int64_t id = i2v_vocab_find(t->vocab, item, len);
+        int64_t id = i2v_vocab_find(t->words, item, len);
         if (id < 0)
             continue; /* cannot happen: base items are always kept */
         memcpy(t->input + (size_t)id * t->p.dim, i2v_model_vector(b, i), row_bytes);
@@ -224,6 +249,35 @@ static i2v_status merge_base_successors(i2v_trainer *t, i2v_error *err)
     return st;
 }
 
+/* What training needs once the corpus and its vocabulary are in place:
+ * the sampler and the subsampling thresholds of this trainer's
+ * parameters, and fresh weights (or the continued model's). */
+static i2v_status prepare_weights(i2v_trainer *t, i2v_error *err)
+{
+    uint32_t n = i2v_vocab_size(t->words);
+    const uint64_t *counts = t->words->count;
+    i2v_status st = i2v_sampler_create(counts, n, t->p.ns_exponent, &t->sampler, err);
+    if (st != I2V_OK)
+        return st;
+    t->keep_threshold = malloc((n ? n : 1) * sizeof *t->keep_threshold);
+    t->input = alloc_matrix(n, t->p.dim);
+    t->output = alloc_matrix(n, t->p.dim);
+    t->epoch_items = calloc(t->p.epochs, sizeof *t->epoch_items);
+    t->stats = aligned_alloc(CACHE_LINE, t->p.threads * sizeof *t->stats);
+    if (!t->keep_threshold || !t->input || !t->output || !t->epoch_items || !t->stats)
+        return i2v_fail_nomem(err, "allocating the weights");
+    uint64_t total = i2v_vocab_total(t->words);
+    for (uint32_t i = 0; i < n; i++) {
+        double keep = i2v_keep_probability(counts[i], total, t->p.sample);
+        t->keep_threshold[i] = keep >= 1 ? UINT32_MAX : (uint32_t)(keep * 4294967296.0);
+    }
+    init_weights(t, n);
+    if (t->base)
+        carry_over_base(t);
+    t->have_corpus = 1; /* only now is everything training needs in place */
+    return I2V_OK;
+}
+
 i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i2v_error *err)
 {
     if (t->corpus_read)
@@ -233,29 +287,15 @@ i2v_status i2v_trainer_read_corpus(i2v_trainer *t, FILE *in, const char *name, i
     i2v_status st = corpus_build(&t->corpus, t->vocab, in, name, &options, err);
     if (st == I2V_OK && t->base && t->corpus.successors)
         st = merge_base_successors(t, err);
-    if (st != I2V_OK)
-        return st;
-    uint32_t n = i2v_vocab_size(t->vocab);
-
-    if ((st = i2v_sampler_create(t->vocab->count, n, t->p.ns_exponent, &t->sampler, err)) != I2V_OK)
-        return st;
-    t->keep_threshold = malloc(n * sizeof *t->keep_threshold);
-    t->input = alloc_matrix(n, t->p.dim);
-    t->output = alloc_matrix(n, t->p.dim);
-    t->epoch_items = calloc(t->p.epochs, sizeof *t->epoch_items);
-    t->stats = aligned_alloc(CACHE_LINE, t->p.threads * sizeof *t->stats);
-    if (!t->keep_threshold || !t->input || !t->output || !t->epoch_items || !t->stats)
-        return i2v_fail_nomem(err, "allocating the weights");
-    uint64_t total = i2v_vocab_total(t->vocab);
-    for (uint32_t i = 0; i < n; i++) {
-        double keep = i2v_keep_probability(t->vocab->count[i], total, t->p.sample);
-        t->keep_threshold[i] = keep >= 1 ? UINT32_MAX : (uint32_t)(keep * 4294967296.0);
+    if (st == I2V_OK && t->corpus.successors) {
+        st = succ_counter_finish(t->corpus.successors, &t->succ_start, &t->succ_total, &t->succ,
+                                 err);
+        succ_counter_free(t->corpus.successors);
+        t->corpus.successors = NULL;
     }
-    init_weights(t, n);
-    if (t->base)
-        carry_over_base(t);
-    t->have_corpus = 1; /* only now is everything training needs in place */
-    return I2V_OK;
+    if (st == I2V_OK)
+        st = prepare_weights(t, err);
+    return st;
 }
 
 /* Most context rows one kernel call takes; a longer window (or a whole
@@ -557,13 +597,6 @@ static double seconds_since(const struct timespec *start)
 }
 
 /* Sums what the workers published and hands it to the callback. */
-/* Loss bookkeeping between reports: totals at the last report and at the
- * start of the epoch. */
-typedef struct loss_marks {
-    uint64_t last_pairs, epoch_pairs;
-    double last_loss, epoch_loss;
-} loss_marks;
-
 static void report(i2v_trainer *t, uint32_t epoch, int epoch_done, const struct timespec *start,
                    loss_marks *marks, i2v_progress_fn fn, void *user)
 {
@@ -627,15 +660,10 @@ static void watch_epoch(void *state)
     report(w->t, w->epoch, 0, w->start, w->marks, w->fn, w->user);
 }
 
-i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user, i2v_error *err)
+/* The counters of a run, zeroed before its first epoch. */
+static void start_run(i2v_trainer *t)
 {
-    if (!t->have_corpus)
-        return i2v_fail(err, I2V_ERR_INVALID, "no corpus was read before training");
-    const uint32_t threads = t->p.threads;
-    worker *workers = calloc(threads, sizeof *workers);
-    if (!workers)
-        return i2v_fail_nomem(err, "starting the training threads");
-    for (uint32_t i = 0; i < threads; i++) {
+    for (uint32_t i = 0; i < t->p.threads; i++) {
         atomic_init(&t->stats[i].items, 0);
         atomic_init(&t->stats[i].pairs, 0);
         atomic_init(&t->stats[i].loss_pairs, 0);
@@ -643,19 +671,32 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
     }
     atomic_store(&t->items_done, 0);
     t->items_planned = t->corpus.items * t->p.epochs;
-    struct timespec start;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    loss_marks marks = {0};
+    clock_gettime(CLOCK_MONOTONIC, &t->start);
+    memset(&t->marks, 0, sizeof t->marks);
+}
+
+i2v_status i2v_trainer_run_epochs(i2v_trainer *t, uint32_t epochs, i2v_progress_fn progress,
+                                  void *user, i2v_error *err)
+{
+    if (!t->have_corpus)
+        return i2v_fail(err, I2V_ERR_INVALID, "no corpus was read before training");
+    const uint32_t threads = t->p.threads;
+    worker *workers = calloc(threads, sizeof *workers);
+    if (!workers)
+        return i2v_fail_nomem(err, "starting the training threads");
+    if (t->epochs_done == 0)
+        start_run(t);
+    uint32_t last = epochs < t->p.epochs - t->epochs_done ? t->epochs_done + epochs : t->p.epochs;
     i2v_status st = I2V_OK;
 
-    for (uint32_t epoch = 0; epoch < t->p.epochs && st == I2V_OK; epoch++) {
+    for (uint32_t epoch = t->epochs_done; epoch < last && st == I2V_OK; epoch++) {
         for (uint32_t i = 0; i < threads; i++) {
             atomic_store(&t->stats[i].items, 0);
             workers[i] = (worker){.t = t, .index = i, .epoch = epoch};
         }
         /* Each share of the spool is one task: all of them run, whatever
          * the machine lets start, and progress is reported meanwhile. */
-        epoch_watch watch = {t, epoch, &start, &marks, progress, user};
+        epoch_watch watch = {t, epoch, &t->start, &t->marks, progress, user};
         parallel_run_watched(threads, worker_main, workers, watch_epoch, &watch, REPORT_EVERY_MS);
         uint64_t epoch_items = 0;
         for (uint32_t i = 0; i < threads; i++) {
@@ -676,12 +717,13 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
         else if (atomic_load(&t->cancel))
             st = i2v_fail(err, I2V_ERR_CANCELED, "training was canceled");
         else
-            report(t, epoch, 1, &start, &marks, progress, user);
+            report(t, epoch, 1, &t->start, &t->marks, progress, user);
+        t->epochs_done = epoch + 1;
     }
     t->pairs = 0;
     for (uint32_t i = 0; i < threads; i++)
         t->pairs += atomic_load(&t->stats[i].pairs);
-    size_t weights = (size_t)i2v_vocab_size(t->vocab) * t->p.dim;
+    size_t weights = (size_t)i2v_vocab_size(t->words) * t->p.dim;
     if (st == I2V_OK && (!weights_finite(t->input, weights) || !weights_finite(t->output, weights)))
         st = i2v_fail_param(err, I2V_ERR_DIVERGED, I2V_PARAM_ALPHA,
                             "training diverged (the weights are no longer finite); lower the "
@@ -690,20 +732,25 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
     return st;
 }
 
+i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user, i2v_error *err)
+{
+    return i2v_trainer_run_epochs(t, t->p.epochs, progress, user, err);
+}
+
+uint32_t i2v_trainer_epochs_done(const i2v_trainer *t) { return t->epochs_done; }
+
 i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *err)
 {
     *out = NULL;
     if (!t->have_corpus || !t->input)
         return i2v_fail(err, I2V_ERR_INVALID, "the trainer has no model to give");
+    if (t->source) /* the vocabulary is the source's: copy, do not take */
+        return i2v_trainer_snapshot(t, out, err);
     i2v_vocab *v = t->vocab;
     model_arrays arrays = {.names = v->arena, .name_offset = v->offset, .name_length = v->length,
-                           .counts = v->count, .input = t->input, .output = t->output};
-    if (t->corpus.successors) {
-        i2v_status st = succ_counter_finish(t->corpus.successors, &arrays.succ_start,
-                                            &arrays.succ_total, &arrays.succ, err);
-        if (st != I2V_OK)
-            return st;
-    }
+                           .counts = v->count, .input = t->input, .output = t->output,
+                           .succ_start = t->succ_start, .succ_total = t->succ_total,
+                           .succ = t->succ};
     uint32_t size = v->size;
     /* The model takes these blocks whatever happens; the trainer forgets
      * them and can only be freed. */
@@ -713,6 +760,85 @@ i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *er
     v->count = NULL;
     v->size = 0;
     t->input = t->output = NULL;
+    t->succ_start = t->succ_total = NULL;
+    t->succ = NULL;
     t->have_corpus = 0;
     return model_from_arrays("trained model", size, t->p.dim, &arrays, &t->p, out, err);
+}
+
+static void *copy_of(const void *from, size_t bytes)
+{
+    void *to = malloc(bytes ? bytes : 1);
+    if (to)
+        copy_bytes(to, from, bytes);
+    return to;
+}
+
+i2v_status i2v_trainer_snapshot(const i2v_trainer *t, i2v_model **out, i2v_error *err)
+{
+    *out = NULL;
+    if (!t->have_corpus || !t->input)
+        return i2v_fail(err, I2V_ERR_INVALID, "the trainer has no model to give");
+    const i2v_vocab *v = t->words;
+    size_t n = v->size, rows = n * t->p.dim * sizeof(float);
+    model_arrays a = {
+        .names = copy_of(v->arena, v->arena_len), .name_offset = copy_of(v->offset, n * 8),
+        .name_length = copy_of(v->length, n * 4), .counts = copy_of(v->count, n * 8),
+        .input = copy_of(t->input, rows), .output = copy_of(t->output, rows),
+    };
+    int missing = !a.names || !a.name_offset || !a.name_length || !a.counts || !a.input ||
+                  !a.output;
+    const i2v_trainer *owner = t->source ? t->source : t;
+    if (owner->succ) {
+        a.succ_start = copy_of(owner->succ_start, (n + 1) * 8);
+        a.succ_total = copy_of(owner->succ_total, n * 8);
+        a.succ = copy_of(owner->succ, owner->succ_start[n] * sizeof *owner->succ);
+        missing |= !a.succ_start || !a.succ_total || !a.succ;
+    }
+    i2v_train_params p = t->p;
+    p.epochs = t->epochs_done ? t->epochs_done : t->p.epochs;
+    if (missing) {
+        model_arrays_free(&a);
+        return i2v_fail_nomem(err, "copying the weights");
+    }
+    return model_from_arrays("trained model", (uint32_t)n, t->p.dim, &a, &p, out, err);
+}
+
+i2v_status trainer_fork(const i2v_trainer *from, const i2v_train_params *p, i2v_trainer **out,
+                        i2v_error *err)
+{
+    *out = NULL;
+    if (!from->have_corpus)
+        return i2v_fail(err, I2V_ERR_INVALID, "a trainer is forked once its corpus is read");
+    if (p->min_count != from->p.min_count || p->max_vocab != from->p.max_vocab)
+        return i2v_fail(err, I2V_ERR_INVALID, "a fork keeps the vocabulary of its source");
+    i2v_status st = i2v_train_params_check(p, err);
+    if (st != I2V_OK)
+        return st;
+    i2v_trainer *t = calloc(1, sizeof *t);
+    if (!t)
+        return i2v_fail_nomem(err, "creating a trainer");
+    t->p = *p;
+    t->kernel = sgns_kernel_best();
+    t->source = from;
+    t->words = from->words;
+    t->succ_start = from->succ_start;
+    t->succ_total = from->succ_total;
+    t->succ = from->succ;
+    t->corpus = from->corpus;
+    t->corpus.successors = NULL;
+    t->corpus.fd = dup(from->corpus.fd); /* pread only: sharing the file is safe */
+    t->corpus_read = 1;
+    if (t->corpus.fd < 0) {
+        st = i2v_fail_errno(err, errno, "sharing the corpus spool");
+        t->corpus.fd = -1;
+    }
+    if (st == I2V_OK)
+        st = prepare_weights(t, err);
+    if (st != I2V_OK) {
+        i2v_trainer_free(t);
+        return st;
+    }
+    *out = t;
+    return I2V_OK;
 }

@@ -6,6 +6,7 @@
 #include "core/corpus.h"
 #include "item2vec.h"
 #include "core/vocab.h"
+#include "train/train.h"
 
 /* A corpus of `lines` sequences over a small alphabet of items. */
 static char *make_text(int lines, size_t *len)
@@ -171,6 +172,63 @@ static void one_thread_and_a_seed_give_identical_models(void)
     free(text);
 }
 
+static int same_weights(const i2v_model *a, const i2v_model *b)
+{
+    size_t bytes = (size_t)i2v_model_size(a) * i2v_model_dim(a) * sizeof(float);
+    return i2v_model_size(a) == i2v_model_size(b) && i2v_model_dim(a) == i2v_model_dim(b) &&
+           memcmp(i2v_model_vector(a, 0), i2v_model_vector(b, 0), bytes) == 0 &&
+           memcmp(i2v_model_output(a, 0), i2v_model_output(b, 0), bytes) == 0;
+}
+
+/* Training in several calls is training in one (the learning rate goes on
+ * falling where it was), a snapshot on the way leaves the run as it is,
+ * and a fork on the same corpus with the same parameters trains the same
+ * weights: what tune relies on to continue candidates. */
+static void training_in_steps_and_forks_train_the_same_weights(void)
+{
+    size_t len;
+    char *text = make_text(2000, &len);
+    i2v_train_params p;
+    i2v_train_params_default(&p);
+    p.dim = 16;
+    p.epochs = 5;
+    p.min_count = 1;
+    p.threads = 1;
+    p.seed = 3;
+    i2v_model *whole = NULL, *stepped = NULL, *peek = NULL, *forked = NULL;
+    i2v_trainer *one = train_text(text, len, &p), *steps = NULL, *fork = NULL;
+    i2v_error err;
+    CHECK(i2v_trainer_epochs_done(one) == 5);
+    CHECK(i2v_trainer_take_model(one, &whole, &err) == I2V_OK);
+    CHECK(i2v_trainer_create(&p, NULL, &steps, &err) == I2V_OK);
+    FILE *f = fmemopen((void *)text, len, "r");
+    CHECK(i2v_trainer_read_corpus(steps, f, "text", &err) == I2V_OK);
+    fclose(f);
+    CHECK(trainer_fork(steps, &p, &fork, &err) == I2V_OK);
+    CHECK(i2v_trainer_run_epochs(steps, 2, NULL, NULL, &err) == I2V_OK);
+    CHECK(i2v_trainer_snapshot(steps, &peek, &err) == I2V_OK);
+    CHECK(peek && i2v_model_params(peek)->epochs == 2 && i2v_model_has_successors(peek));
+    CHECK(i2v_trainer_run_epochs(steps, 10, NULL, NULL, &err) == I2V_OK); /* 3 are left */
+    CHECK(i2v_trainer_epochs_done(steps) == 5);
+    CHECK(i2v_trainer_snapshot(steps, &stepped, &err) == I2V_OK);
+    CHECK(i2v_trainer_run(fork, NULL, NULL, &err) == I2V_OK);
+    CHECK(i2v_trainer_take_model(fork, &forked, &err) == I2V_OK);
+    CHECK(whole && stepped && forked && same_weights(whole, stepped) && same_weights(whole, forked));
+    CHECK(peek && !same_weights(whole, peek));
+    /* A fork cannot change the vocabulary it shares. */
+    i2v_trainer *bad = NULL;
+    p.min_count = 2;
+    CHECK(trainer_fork(steps, &p, &bad, &err) == I2V_ERR_INVALID && !bad);
+    i2v_trainer_free(fork);
+    i2v_trainer_free(steps);
+    i2v_trainer_free(one);
+    i2v_model_free(whole);
+    i2v_model_free(stepped);
+    i2v_model_free(peek);
+    i2v_model_free(forked);
+    free(text);
+}
+
 static void divergence_is_reported_not_written(void)
 {
     size_t len;
@@ -253,6 +311,7 @@ int main(void)
     RUN(thread_shares_cover_each_sequence_once);
     RUN(long_sequences_cross_spool_blocks_whole);
     RUN(one_thread_and_a_seed_give_identical_models);
+    RUN(training_in_steps_and_forks_train_the_same_weights);
     RUN(divergence_is_reported_not_written);
     RUN(parameters_out_of_range_are_named);
     RUN(parameter_table_agrees_with_defaults_and_check);
