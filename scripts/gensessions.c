@@ -12,6 +12,12 @@
  * the session moves to another group (by popularity, never the same one).
  * With probability --noise an event is drawn from the whole catalogue by
  * global popularity, else from the current group by Zipf. Repeats happen.
+ * With --chain c, each event after the first is, with probability c, the
+ * previous item's own successor instead (a fixed item of that item's group,
+ * chosen by a hash): the order of consumption carries information, as in
+ * series, albums and "customers also bought next".  --chain 0 (the default)
+ * draws nothing for it, so the other options give the same bytes as
+ * before it existed.
  *
  * Output: one session per line, items separated by single spaces, '\n' ends;
  * --truth writes "item<TAB>group" for every item. Same options and --seed,
@@ -36,7 +42,7 @@
 
 struct options {
     uint64_t items, groups, sessions, min_len, max_len, seed;
-    double zipf, noise, switch_prob;
+    double zipf, noise, switch_prob, chain;
     const char *out_path, *truth_path, *prefix;
 };
 
@@ -65,6 +71,8 @@ static void usage(FILE *stream)
         "  --noise p         chance an event comes from the whole catalogue,\n"
         "                    not the session's group (default 0.1)\n"
         "  --switch p        chance per event of moving to another group (default 0.05)\n"
+        "  --chain c         chance an event is the previous item's fixed successor\n"
+        "                    (an item of its group chosen by a hash; default 0)\n"
         "  --seed N          PRNG seed; same options and seed, same output (default 1)\n"
         "  --prefix STR      item name prefix (default item_)\n"
         "  -o, --output FILE sessions output, - for stdout (default stdout)\n"
@@ -121,7 +129,7 @@ static double parse_real(const char *option, const char *text,
 static void parse_options(int argc, char **argv, struct options *opt)
 {
     enum { OPT_ITEMS = 256, OPT_GROUPS, OPT_SESSIONS, OPT_MIN_LEN, OPT_MAX_LEN,
-           OPT_ZIPF, OPT_NOISE, OPT_SWITCH, OPT_SEED, OPT_PREFIX, OPT_TRUTH };
+           OPT_ZIPF, OPT_NOISE, OPT_SWITCH, OPT_SEED, OPT_PREFIX, OPT_TRUTH, OPT_CHAIN };
     static const struct option longopts[] = {
         {"items", required_argument, NULL, OPT_ITEMS},
         {"groups", required_argument, NULL, OPT_GROUPS},
@@ -131,6 +139,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
         {"zipf", required_argument, NULL, OPT_ZIPF},
         {"noise", required_argument, NULL, OPT_NOISE},
         {"switch", required_argument, NULL, OPT_SWITCH},
+        {"chain", required_argument, NULL, OPT_CHAIN},
         {"seed", required_argument, NULL, OPT_SEED},
         {"prefix", required_argument, NULL, OPT_PREFIX},
         {"truth", required_argument, NULL, OPT_TRUTH},
@@ -151,6 +160,7 @@ static void parse_options(int argc, char **argv, struct options *opt)
         case OPT_ZIPF: opt->zipf = parse_real("zipf", optarg, 0.0, MAX_ZIPF); break;
         case OPT_NOISE: opt->noise = parse_real("noise", optarg, 0.0, 1.0); break;
         case OPT_SWITCH: opt->switch_prob = parse_real("switch", optarg, 0.0, 1.0); break;
+        case OPT_CHAIN: opt->chain = parse_real("chain", optarg, 0.0, 1.0); break;
         case OPT_SEED: opt->seed = parse_count("seed", optarg, 0, UINT64_MAX); break;
         case OPT_PREFIX: opt->prefix = optarg; break;
         case OPT_TRUTH: opt->truth_path = optarg; break;
@@ -247,19 +257,31 @@ static void write_item(FILE *out, const char *prefix, uint64_t item)
     fwrite(digits + n, 1, (size_t)(DIGITS_MAX - n), out);
 }
 
+/* The fixed successor of 0-based `item`: an item of the same group, by a
+ * hash of the item. */
+static uint64_t successor_of(const struct options *opt, uint64_t item)
+{
+    uint64_t group = item % opt->groups, h = item + 0x5eed;
+    uint64_t rank = next_u64(&h) % group_size(opt, group);
+    return rank * opt->groups + group;
+}
+
 static void write_session(FILE *out, const struct options *opt,
                           const struct popularity *pop, uint64_t *rng)
 {
     uint64_t span = opt->max_len - opt->min_len + 1;
     uint64_t len = opt->min_len + next_u64(rng) % span;
     uint64_t group = draw(pop->group_cdf, opt->groups, rng);
+    uint64_t previous = 0;
     for (uint64_t e = 0; e < len; e++) {
         if (e > 0 && opt->groups > 1 && next_unit(rng) < opt->switch_prob) {
             uint64_t from = group;
             do group = draw(pop->group_cdf, opt->groups, rng); while (group == from);
         }
         uint64_t item; /* 0-based */
-        if (next_unit(rng) < opt->noise) {
+        if (e > 0 && opt->chain > 0 && next_unit(rng) < opt->chain) {
+            item = successor_of(opt, previous);
+        } else if (next_unit(rng) < opt->noise) {
             item = draw(pop->item_cdf, opt->items, rng);
         } else {
             uint64_t rank = draw(pop->rank_cdf, group_size(opt, group), rng);
@@ -268,6 +290,7 @@ static void write_session(FILE *out, const struct options *opt,
         if (e > 0)
             putc(' ', out);
         write_item(out, opt->prefix, item + 1);
+        previous = item;
     }
     putc('\n', out);
 }
