@@ -28,6 +28,7 @@
 #include "item2vec/eval.h"
 #include "item2vec/coldstart.h"
 #include "item2vec/plot.h"
+#include "item2vec/tune.h"
 #include "item2vec/sessions.h"
 #include "item2vec/recommend.h"
 
