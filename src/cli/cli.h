@@ -109,5 +109,6 @@ int cmd_split(int argc, char **argv);
 int cmd_coldstart(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
+int cmd_tune(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const command commands[] = {
     {"train", cmd_train, "learn embeddings from sequences (skip-gram, negative sampling)"},
     {"similar", cmd_similar, "nearest items by cosine: TSV query<TAB>rank<TAB>item<TAB>score"},
     {"recommend", cmd_recommend, "next items for each history: the model's prediction with successors"},
+    {"tune", cmd_tune, "find the training settings that win on your own data, within a budget"},
     {"analogy", cmd_analogy, "A is to B as C is to ?  (3CosAdd, or 3CosMul)"},
     {"eval", cmd_eval, "analogy accuracy, pair correlation, next-item HR/MRR/NDCG, dimension"},
     {"convert", cmd_convert, "a model into another format (native, word2vec binary/text)"},
