@@ -3,8 +3,12 @@
 # trains a model for every combination of dimensions, window and negative-
 # sampling exponent, scores each with `item2vec eval --next-item` (HR@K,
 # MRR, NDCG@K against held-out next items), and prints the table sorted by
-# HR@K, the best setting, how much each parameter moves HR@K on average,
-# and the rule of thumb for the dimensions of this vocabulary.
+# HR@K with its standard error sqrt(p(1-p)/n), the best setting and those
+# tied with it (within one standard error), how much each parameter moves
+# HR@K on average (a spread within one standard error names nothing), and
+# the rule of thumb for the dimensions of this vocabulary.  `item2vec tune`
+# searches the same settings and more on validation lines it holds out
+# itself, within a time budget; `tune --grid` is the exhaustive form.
 #
 # Caselles-Dupré, Lesaint & Royo-Letelier (2018), "Word2vec applied to
 # recommendation: hyperparameters matter", found the negative-sampling
@@ -17,7 +21,8 @@ usage() {
     cat <<'EOF'
 Usage: scripts/sweep.sh -i TRAIN --test TEST [options]
 Trains one model per combination of the lists and ranks them by next-item
-hit rate on TEST (lines whose last item is the target: 'item2vec split').
+hit rate on TEST (lines whose last item is the target: 'item2vec split'),
+each with its standard error; differences within it are called ties.
 
   -i, --input FILE       training sequences
       --test FILE        held-out sequences
@@ -127,9 +132,13 @@ now() {
 
 # The model's metrics from one line of `eval --json`: "hr mrr ndcg" of the
 # model (as recommend answers; the model-alone row is left aside), then of
-# the popular and transition baselines.
+# the popular and transition baselines.  lines_of: the evaluated lines.
 metrics() {
     sed 's/"model_alone": {[^}]*}, //' "$1" | sed -n 's/.*"model": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}, "popular": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}, "transition": {"hits": [0-9]*, "hr": \([^,]*\), "mrr": \([^,]*\), "ndcg": \([^}]*\)}.*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p'
+}
+
+lines_of() {
+    sed -n 's/.*"next_item": {[^}]*"lines": \([0-9]*\),.*/\1/p' "$1"
 }
 
 total=$(( $(echo "$dims" | awk -F, '{print NF}') * $(echo "$windows" | awk -F, '{print NF}') *
@@ -158,6 +167,7 @@ for d in $(echo "$dims" | tr ',' ' '); do
             printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$d" "$w" "$e" "$1" "$2" "$3" "$seconds" \
                 >>"$results"
             baselines="$4 $5 $6 $7 $8 $9"
+            lines=$(lines_of "$work/eval.json")
             [ -n "$vocabulary" ] ||
                 vocabulary=$("$bin" info -m "$model" | awk '$1 == "items" { print $2 }')
             [ -n "$keep" ] || rm -f "$model"
@@ -173,6 +183,7 @@ done
 # means (what a parameter is worth), and the dimension rule of thumb.
 sort -t "$(printf '\t')" -k4,4gr -k1,1g "$results" | awk -F '\t' -v k="$k" \
     -v baselines="$baselines" -v V="$vocabulary" -v dims="$dims" -v windows="$windows" \
+    -v lines="$lines" \
     -v exponents="$exponents" '
 # One line per parameter: the mean HR of each of its values (in the order
 # given), and the spread between the best and the worst mean.
@@ -199,15 +210,23 @@ function report_parameter(name, column, list,    n, values, i, v, mean, low, hig
     }
 }
 END {
-    printf "%5s %7s %12s %9s %8s %9s %8s\n", "dim", "window", "ns-exponent", "HR@" k, "MRR",
-           "NDCG@" k, "train s"
+    printf "%5s %7s %12s %9s %7s %8s %9s %8s\n", "dim", "window", "ns-exponent", "HR@" k, "+-",
+           "MRR", "NDCG@" k, "train s"
+    split(row[1], best, "\t")
+    se = sqrt(best[4] * (1 - best[4]) / lines)
+    ties = 0
     for (i = 1; i <= NR; i++) {
         split(row[i], f, "\t")
-        printf "%5s %7s %12s %9.4f %8.4f %9.4f %8s\n", f[1], f[2], f[3], f[4], f[5], f[6], f[7]
+        tie = i > 1 && best[4] - f[4] <= se
+        ties += tie
+        printf "%5s %7s %12s %9.4f %7.4f %8.4f %9.4f %8s%s\n", f[1], f[2], f[3], f[4],
+               sqrt(f[4] * (1 - f[4]) / lines), f[5], f[6], f[7], tie ? "  tie" : ""
     }
-    split(row[1], best, "\t")
-    printf "\nbest: --dim %s --window %s --ns-exponent %s  (HR@%s %.4f, MRR %.4f, NDCG@%s %.4f)\n",
-           best[1], best[2], best[3], k, best[4], best[5], k, best[6]
+    printf "\nbest: --dim %s --window %s --ns-exponent %s  (HR@%s %.4f +- %.4f on %d lines, MRR %.4f, NDCG@%s %.4f)\n",
+           best[1], best[2], best[3], k, best[4], se, lines, best[5], k, best[6]
+    if (ties)
+        printf "tied with it (within one standard error): %d other setting%s, marked tie\n", ties,
+               ties == 1 ? "" : "s"
     split(baselines, b, " ")
     printf "baselines: popular HR@%s %.4f, transition (item that most often came next) HR@%s %.4f\n",
            k, b[1], k, b[4]
@@ -217,7 +236,10 @@ END {
     report_parameter("ns-exponent", 3, exponents)
     top = ""
     for (p in spread) if (top == "" || spread[p] > spread[top]) top = p
-    printf "matters most here: %s\n", top
+    if (spread[top] > se)
+        printf "matters most here: %s (spread %.4f, one standard error %.4f)\n", top, spread[top], se
+    else
+        printf "no parameter moves HR@%s by more than one standard error (%.4f) here\n", k, se
     if (V != "") {
         root = V ^ 0.25
         printf "\nrule of thumb: d ~ (10..30) x V^(1/4) = %.0f..%.0f for V = %d items", 10 * root,
