@@ -6,7 +6,7 @@
  *
  *  - Query.  The last `context` items of h, the newest weighing most:
  *    weights 1, 1/2, 1/4, ... going back (RECENCY_DECAY); q is their
- *    weighted mean input vector (of unit vectors for COSINE).
+ *    weighted mean input vector (of the vectors made unit for COSINE).
  *  - The model's prediction of candidate c (PREDICT): q . out(c) +
  *    x log count(c), x the ns-exponent the model was trained with.  SGNS
  *    with negatives drawn from count^x learns in . out = log P(c | in) -
@@ -52,10 +52,13 @@ typedef struct i2v_recommend_options {
     int keep_seen;        /* the history's own items may be answered */
     i2v_rec_score score;
     uint32_t threads;     /* i2v_recommend's threads, 1..I2V_MAX_THREADS */
+    uint32_t successors;  /* the blend uses each item's most frequent successors
+                             only, at most this many; 0: all the model keeps */
 } i2v_recommend_options;
 
 /* k 10, the context and blend the model records (else the parameters'
- * defaults), history items not answered, AUTO, one thread. */
+ * defaults), history items not answered, AUTO, one thread, every
+ * successor. */
 void i2v_recommend_options_default(const i2v_model *model, i2v_recommend_options *options);
 
 typedef struct i2v_recommender i2v_recommender;

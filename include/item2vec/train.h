@@ -86,7 +86,8 @@ uint32_t i2v_trainer_epochs_done(const i2v_trainer *trainer);
 
 /* A model of the weights as they stand, copied (with the vocabulary and
  * the successors): for evaluating a training in progress, which then goes
- * on.  Its parameters record the epochs trained so far. */
+ * on.  Its parameters record the epochs trained so far, and the successors
+ * the corpus was read with (a fork holds its source's). */
 i2v_status i2v_trainer_snapshot(const i2v_trainer *trainer, i2v_model **out, i2v_error *err);
 
 /* Asks a running i2v_trainer_run to stop soon.  Async-signal-safe. */

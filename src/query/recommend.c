@@ -41,7 +41,8 @@ void i2v_recommend_options_default(const i2v_model *m, i2v_recommend_options *o)
     if (recorded)
         p = *recorded;
     *o = (i2v_recommend_options){.k = 10, .context = p.context, .blend = p.blend,
-                                 .keep_seen = 0, .score = I2V_REC_AUTO, .threads = 1};
+                                 .keep_seen = 0, .score = I2V_REC_AUTO, .threads = 1,
+                                 .successors = 0};
 }
 
 static i2v_status check_options(const i2v_recommend_options *o, i2v_error *err)
@@ -280,6 +281,14 @@ static void build_query(const i2v_recommender *r, const i2v_history *h, prepared
         p->empty = 1;
 }
 
+/* How many of item id's recorded successors (most frequent first) the
+ * blend uses. */
+static uint64_t successors_used(const i2v_recommender *r, uint32_t id)
+{
+    uint64_t n = r->m->succ_start[id + 1] - r->m->succ_start[id];
+    return r->o.successors && r->o.successors < n ? r->o.successors : n;
+}
+
 /* The successor term of every candidate the context's successors reach. */
 static i2v_status raise_successors(const i2v_recommender *r, const i2v_history *h, prepared *p,
                                    i2v_error *err)
@@ -287,10 +296,8 @@ static i2v_status raise_successors(const i2v_recommender *r, const i2v_history *
     const i2v_model *m = r->m;
     size_t used = context_of(r, h), entries = 0;
     p->n_raised = 0;
-    for (size_t d = 0; d < used; d++) {
-        uint32_t id = h->items[h->n - 1 - d];
-        entries += (size_t)(m->succ_start[id + 1] - m->succ_start[id]);
-    }
+    for (size_t d = 0; d < used; d++)
+        entries += successors_used(r, h->items[h->n - 1 - d]);
     if (entries == 0)
         return I2V_OK;
     i2v_status st = shares_reset(&p->shares, entries, err);
@@ -301,7 +308,7 @@ static i2v_status raise_successors(const i2v_recommender *r, const i2v_history *
         uint32_t id = h->items[h->n - 1 - d];
         if (m->succ_total[id] == 0)
             continue;
-        for (uint64_t j = m->succ_start[id]; j < m->succ_start[id + 1]; j++)
+        for (uint64_t j = m->succ_start[id]; j < m->succ_start[id] + successors_used(r, id); j++)
             shares_add(&p->shares, m->succ[j].item,
                        weight * (double)m->succ[j].count / (double)m->succ_total[id]);
         total += weight;

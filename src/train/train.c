@@ -797,6 +797,7 @@ i2v_status i2v_trainer_snapshot(const i2v_trainer *t, i2v_model **out, i2v_error
     }
     i2v_train_params p = t->p;
     p.epochs = t->epochs_done ? t->epochs_done : t->p.epochs;
+    p.successors = owner->p.successors; /* what the arrays were counted to keep */
     if (missing) {
         model_arrays_free(&a);
         return i2v_fail_nomem(err, "copying the weights");

@@ -113,7 +113,8 @@ static int put_line(FILE *out, const words *w, size_t first, size_t end)
 }
 
 /* Pass 2: the training text, the held-out text and their words. */
-static i2v_status split_sequences(tune_data *d, double share, uint64_t seed, i2v_error *err)
+static i2v_status split_sequences(tune_data *d, double share, uint64_t most, uint64_t seed,
+                                  i2v_error *err)
 {
     seq_reader r;
     i2v_status st = seq_reader_init(&r, d->all, "the input", err);
@@ -133,7 +134,8 @@ static i2v_status split_sequences(tune_data *d, double share, uint64_t seed, i2v
                 st = err->code;
             break;
         }
-        int hold = line.n >= 2 && held_out(place++, seed, share);
+        /* Each eligible line by its own draw, never more than `most`. */
+        int hold = line.n >= 2 && held_out(place++, seed, share) && d->held_lines < most;
         /* A held-out sequence trains on its history: only the target is
          * kept from the candidates. */
         if (put_line(d->train, &line, 0, hold ? line.n - 1 : line.n) != 0 ||
@@ -183,18 +185,20 @@ i2v_status tune_data_read(tune_data *d, FILE *in, const char *name, uint64_t wan
     if (st != I2V_OK)
         return st;
     double share = 0;
+    uint64_t most = 0;
     if (wanted > 0) {
-        uint64_t most = d->eligible / 5;
-        if (most < 1)
+        uint64_t fifth = d->eligible / 5;
+        if (fifth < 1)
             return i2v_fail(err, I2V_ERR_EMPTY,
                             "%s: %llu sequences of two or more items are too few to hold out "
                             "validation lines (a fifth of them at most)",
                             name, (unsigned long long)d->eligible);
-        share = (double)(wanted < most ? wanted : most) / (double)d->eligible;
+        most = wanted < fifth ? wanted : fifth;
+        share = (double)most / (double)d->eligible;
     }
     if (!(d->line_start = calloc(1, sizeof *d->line_start)))
         return i2v_fail_nomem(err, "holding out validation lines");
-    st = split_sequences(d, share, seed, err);
+    st = split_sequences(d, share, most, seed, err);
     if (st == I2V_OK && wanted > 0 && d->held_lines == 0)
         st = i2v_fail(err, I2V_ERR_EMPTY, "%s: no validation line was held out", name);
     return st;

@@ -136,14 +136,15 @@ static void from_ranks(const tune_scorer *s, double *score, double *se)
     }
 }
 
-static i2v_status score_next(tune_scorer *s, const i2v_model *m, uint32_t context, double blend,
+static i2v_status score_next(tune_scorer *s, const i2v_model *m, const tune_serving *v,
                              double *score, double *se, i2v_error *err)
 {
     i2v_recommend_options ro;
     i2v_recommend_options_default(m, &ro);
     ro.k = s->o->k;
-    ro.context = context;
-    ro.blend = blend;
+    ro.context = v->context;
+    ro.blend = v->blend;
+    ro.successors = v->successors;
     ro.threads = s->o->base.threads;
     i2v_recommender *r;
     i2v_status st = i2v_recommender_create(m, &ro, &r, err);
@@ -205,7 +206,7 @@ static i2v_status score_pairs(tune_scorer *s, const i2v_model *m, double *score,
     return I2V_OK;
 }
 
-i2v_status tune_score(tune_scorer *s, const i2v_model *model, uint32_t context, double blend,
+i2v_status tune_score(tune_scorer *s, const i2v_model *model, const tune_serving *v,
                       double *score, double *stderr_, i2v_error *err)
 {
     *score = *stderr_ = NAN;
@@ -215,6 +216,6 @@ i2v_status tune_score(tune_scorer *s, const i2v_model *model, uint32_t context, 
     case I2V_TUNE_SPEARMAN:
         return score_pairs(s, model, score, stderr_, err);
     default:
-        return score_next(s, model, context, blend, score, stderr_, err);
+        return score_next(s, model, v, score, stderr_, err);
     }
 }

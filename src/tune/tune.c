@@ -22,12 +22,21 @@ static const uint32_t serving_contexts[] = {1, 2, 3, 5, 10};
 static const double serving_blends[] = {0, 0.5, 1, 2, 5, 10, 30, 100};
 #define N_CONTEXTS (sizeof serving_contexts / sizeof *serving_contexts)
 #define N_BLENDS (sizeof serving_blends / sizeof *serving_blends)
-#define SERVINGS (2 * N_CONTEXTS + N_BLENDS)
+/* Successors per item: the base's, and more (counted once, the most of
+ * them, when the corpus is read; a serving with fewer uses the most
+ * frequent). */
+static const uint32_t more_successors[] = {50, 100};
+enum { MOST_SUCCESSOR_COUNTS = 1 + sizeof more_successors / sizeof *more_successors };
+#define SERVINGS (2 * N_CONTEXTS + N_BLENDS + MOST_SUCCESSOR_COUNTS)
 
 /* Epoch caps a budget can give: coarse, so that runs of one budget on one
  * machine plan alike. */
 static const uint32_t epoch_steps[] = {1, 2, 3, 5, 8, 13, 20, 30, 50, 80, 120, 200};
 enum { MOST_EPOCHS = 200 };
+
+/* Candidates drawn for a search: the first bracket takes at most
+ * I2V_TUNE_MAX_TRIALS, later ones the rest. */
+enum { POOL = 3 * I2V_TUNE_MAX_TRIALS };
 
 /* First-round sizes a budget can give: powers of 3 and the steps between,
  * coarse for the same reason. */
@@ -45,9 +54,8 @@ typedef struct candidate {
     double score_sec;    /* one scoring */
     double score, se;    /* the latest scoring ... */
     uint32_t scored_epochs; /* ... after this many epochs, */
-    uint32_t scored_context; /* answering with this context and blend */
-    double scored_blend;
-    int scored;          /* in the round being run */
+    tune_serving scored;    /* answering so */
+    int scored_now;      /* in the round being run */
     int out;             /* out of the search */
 } candidate;
 
@@ -68,8 +76,9 @@ typedef struct search {
     double epoch_base, score_base, read_sec;  /* measured on the defaults */
     double all_ratio;     /* the input's items over the training part's */
     double final_need;    /* what the run needs after the serving searches */
-    uint32_t serve_context; /* the serving candidates are scored with */
-    double serve_blend;
+    tune_serving serve;   /* how candidates are scored */
+    uint32_t successor_counts[MOST_SUCCESSOR_COUNTS]; /* the servings may keep */
+    size_t n_successors;
     i2v_trainer *running; /* cancelled when its training reaches `stop` */
     double stop;
     int cut;
@@ -203,16 +212,34 @@ static void watch(const i2v_progress *progress, void *user)
         i2v_trainer_cancel(s->running);
 }
 
-static i2v_status score_trainer(search *s, const i2v_trainer *t, uint32_t context, double blend,
+static i2v_status score_trainer(search *s, const i2v_trainer *t, const tune_serving *v,
                                 double *score, double *se, i2v_error *err)
 {
     i2v_model *m;
     i2v_status st = i2v_trainer_snapshot(t, &m, err);
     if (st == I2V_OK) {
-        st = tune_score(&s->scorer, m, context, blend, score, se, err);
+        st = tune_score(&s->scorer, m, v, score, se, err);
         i2v_model_free(m);
     }
     return st;
+}
+
+static int serving_equal(const tune_serving *a, const tune_serving *b)
+{
+    return a->context == b->context && a->blend == b->blend && a->successors == b->successors;
+}
+
+/* The serving as the parameters a model records. */
+static void serving_into(i2v_train_params *p, const tune_serving *v)
+{
+    p->context = v->context;
+    p->blend = v->blend;
+    p->successors = v->successors;
+}
+
+static tune_serving serving_of(const i2v_train_params *p)
+{
+    return (tune_serving){p->context, p->blend, p->successors};
 }
 
 static void drop_trainer(candidate *c)
@@ -229,8 +256,8 @@ static i2v_status step(search *s, uint32_t i, uint32_t epochs, uint32_t round, i
     candidate *c = &s->c[i];
     if (c->trainer && epochs <= c->scored_epochs &&
         c->scored_epochs == i2v_trainer_epochs_done(c->trainer) &&
-        c->scored_context == s->serve_context && c->scored_blend == s->serve_blend) {
-        c->scored = 1; /* trained no further since its last scoring */
+        serving_equal(&c->scored, &s->serve)) {
+        c->scored_now = 1; /* trained no further since its last scoring */
         return I2V_OK;
     }
     double t0 = now_sec();
@@ -254,23 +281,20 @@ static i2v_status step(search *s, uint32_t i, uint32_t epochs, uint32_t round, i
     if (st == I2V_ERR_DIVERGED)
         c->out = 1;
     else if (st == I2V_OK)
-        st = score_trainer(s, c->trainer, s->serve_context, s->serve_blend, &c->score, &c->se,
-                           err);
+        st = score_trainer(s, c->trainer, &s->serve, &c->score, &c->se, err);
     if (st != I2V_OK && st != I2V_ERR_DIVERGED)
         return st;
     double t2 = now_sec();
     if (epochs > done && st == I2V_OK)
         c->epoch_sec = (t1 - t0) / (epochs - done);
     c->score_sec = t2 - t1;
-    c->scored = 1;
+    c->scored_now = 1;
     c->scored_epochs = i2v_trainer_epochs_done(c->trainer);
-    c->scored_context = s->serve_context;
-    c->scored_blend = s->serve_blend;
+    c->scored = s->serve;
     i2v_tune_trial t = {.candidate = i, .round = round, .params = c->p,
                         .epochs_done = i2v_trainer_epochs_done(c->trainer), .score = c->score,
                         .stderr_ = c->se, .seconds = t2 - t0};
-    t.params.context = s->serve_context;
-    t.params.blend = s->serve_blend;
+    serving_into(&t.params, &s->serve);
     return add_trial(s, &t, err);
 }
 
@@ -390,7 +414,7 @@ static uint32_t bracket_size(const search *s, uint32_t first, uint32_t least)
 static i2v_status draw_candidates(search *s, i2v_error *err)
 {
     const i2v_tune_options *o = s->o;
-    uint32_t pool = o->trials ? o->trials : I2V_TUNE_MAX_TRIALS;
+    uint32_t pool = o->trials ? o->trials : POOL;
     candidate *grown = realloc(s->c, pool * sizeof *s->c);
     if (!grown)
         return i2v_fail_nomem(err, "drawing candidates");
@@ -398,12 +422,22 @@ static i2v_status draw_candidates(search *s, i2v_error *err)
     s->pool = pool;
     memset(s->c + 1, 0, (pool - 1) * sizeof *s->c);
     double mean_length = s->d.mean_length;
-    double base_kept = tune_kept_share(i2v_trainer_vocab(s->master), o->base.sample);
+    const i2v_vocab *v = i2v_trainer_vocab(s->master);
+    double base_kept = tune_kept_share(v, o->base.sample);
+    double samples[8], kept_of[8];
+    size_t n_samples = 0;
     for (uint32_t i = 1; i < pool; i++) {
         candidate *c = &s->c[i];
         i2v_rng rng = i2v_rng_seeded(o->base.seed, 0x7475 + i);
         tune_draw(&c->p, &o->base, s->items, MOST_EPOCHS, &rng);
-        double kept = tune_kept_share(i2v_trainer_vocab(s->master), c->p.sample);
+        size_t k = 0; /* the share subsampling keeps, once per threshold */
+        while (k < n_samples && samples[k] != c->p.sample)
+            k++;
+        if (k == n_samples && n_samples < 8) {
+            samples[n_samples] = c->p.sample;
+            kept_of[n_samples++] = tune_kept_share(v, c->p.sample);
+        }
+        double kept = k < n_samples ? kept_of[k] : tune_kept_share(v, c->p.sample);
         c->epoch_sec = s->epoch_base * tune_epoch_cost(&c->p, kept, &o->base, base_kept,
                                                        mean_length);
         c->score_sec = s->score_base * c->p.dim / o->base.dim;
@@ -424,11 +458,11 @@ static void prune(search *s, uint32_t first, uint32_t end, uint32_t keep)
 {
     for (uint32_t i = first; i < end; i++) {
         candidate *c = &s->c[i];
-        if (!c->scored || c->out)
+        if (!c->scored_now || c->out)
             continue;
         uint32_t ahead = 0;
         for (uint32_t j = first; j < end; j++)
-            ahead += s->c[j].scored && !s->c[j].out && j != i && better(&s->c[j], j, c, i);
+            ahead += s->c[j].scored_now && !s->c[j].out && j != i && better(&s->c[j], j, c, i);
         if (ahead >= keep) {
             c->out = 1;
             if (i != 0)
@@ -450,7 +484,7 @@ static i2v_status halve(search *s, uint32_t first, uint32_t n, i2v_error *err)
     for (uint32_t r = 0; r < rounds && !s->cut; r++) {
         uint32_t keep = r + 1 < rounds ? sizes[r + 1] : 1;
         for (uint32_t i = first; i < end; i++)
-            s->c[i].scored = 0;
+            s->c[i].scored_now = 0;
         for (uint32_t i = first; i < end && !s->cut; i++) {
             candidate *c = &s->c[i];
             if (c->out)
@@ -560,8 +594,8 @@ static i2v_status run_grid(search *s, i2v_tune_trial *best, i2v_error *err)
                                            : (uint32_t)base_context;
                 trial.params.blend = g->n[I2V_PARAM_BLEND] ? g->values[I2V_PARAM_BLEND][b]
                                                            : base_blend;
-                if (m && (st = tune_score(&s->scorer, m, trial.params.context,
-                                          trial.params.blend, &trial.score, &trial.stderr_,
+                tune_serving v = serving_of(&trial.params);
+                if (m && (st = tune_score(&s->scorer, m, &v, &trial.score, &trial.stderr_,
                                           err)) != I2V_OK)
                     break;
                 double t2 = now_sec();
@@ -603,28 +637,24 @@ typedef struct serving_run {
     uint32_t i;
     const i2v_model *m;
     i2v_tune_trial *best;
-    uint32_t tried_context[SERVINGS + 1];
-    double tried_blend[SERVINGS + 1];
+    tune_serving tried[SERVINGS + 1];
     size_t n_tried;
 } serving_run;
 
-static i2v_status try_serving(serving_run *r, uint32_t context, double blend, i2v_error *err)
+static i2v_status try_serving(serving_run *r, tune_serving v, i2v_error *err)
 {
     search *s = r->s;
     candidate *c = &s->c[r->i];
     for (size_t j = 0; j < r->n_tried; j++)
-        if (r->tried_context[j] == context && r->tried_blend[j] == blend)
+        if (serving_equal(&r->tried[j], &v))
             return I2V_OK;
     double t0 = now_sec();
     if (r->n_tried > SERVINGS || t0 + c->score_sec + s->final_need > s->end)
         return I2V_OK;
-    r->tried_context[r->n_tried] = context;
-    r->tried_blend[r->n_tried++] = blend;
+    r->tried[r->n_tried++] = v;
     i2v_tune_trial t = *r->best;
-    t.params.context = context;
-    t.params.blend = blend;
-    i2v_status st =
-        tune_score(&s->scorer, r->m, context, blend, &t.score, &t.stderr_, err);
+    serving_into(&t.params, &v);
+    i2v_status st = tune_score(&s->scorer, r->m, &v, &t.score, &t.stderr_, err);
     t.seconds = now_sec() - t0;
     if (st == I2V_OK)
         st = add_trial(s, &t, err);
@@ -634,8 +664,9 @@ static i2v_status try_serving(serving_run *r, uint32_t context, double blend, i2
 }
 
 /* Candidate i's best serving on the same lines, from the one it was
- * scored with: every context, then every blend with the best context, then
- * every context with the best blend. */
+ * scored with, one coordinate at a time: every context, every blend with
+ * the best context, every successor count the corpus was read with, then
+ * every context again. */
 static i2v_status choose_serving(search *s, uint32_t i, i2v_tune_trial *best, i2v_error *err)
 {
     candidate *c = &s->c[i];
@@ -646,21 +677,26 @@ static i2v_status choose_serving(search *s, uint32_t i, i2v_tune_trial *best, i2
     *best = (i2v_tune_trial){.candidate = i, .round = s->rep->rounds, .params = c->p,
                              .epochs_done = i2v_trainer_epochs_done(c->trainer),
                              .score = c->score, .stderr_ = c->se};
-    best->params.context = c->scored_context;
-    best->params.blend = c->scored_blend;
+    serving_into(&best->params, &c->scored);
     serving_run r = {.s = s, .i = i, .m = m, .best = best, .n_tried = 1};
-    r.tried_context[0] = c->scored_context;
-    r.tried_blend[0] = c->scored_blend;
+    r.tried[0] = c->scored;
     if (c->scored_epochs != best->epochs_done) { /* trained on since: score it afresh */
         best->score = best->stderr_ = NAN;
         r.n_tried = 0;
     }
-    for (size_t j = 0; next_item(s->o) && j < N_CONTEXTS && st == I2V_OK; j++)
-        st = try_serving(&r, serving_contexts[j], best->params.blend, err);
-    for (size_t j = 0; next_item(s->o) && j < N_BLENDS && st == I2V_OK; j++)
-        st = try_serving(&r, best->params.context, serving_blends[j], err);
-    for (size_t j = 0; next_item(s->o) && j < N_CONTEXTS && st == I2V_OK; j++)
-        st = try_serving(&r, serving_contexts[j], best->params.blend, err);
+    for (int pass = 0; pass < 4 && next_item(s->o) && st == I2V_OK; pass++) {
+        size_t n = pass == 1 ? N_BLENDS : pass == 2 ? s->n_successors : N_CONTEXTS;
+        for (size_t j = 0; j < n && st == I2V_OK; j++) {
+            tune_serving v = serving_of(&best->params);
+            if (pass == 1)
+                v.blend = serving_blends[j];
+            else if (pass == 2)
+                v.successors = s->successor_counts[j];
+            else
+                v.context = serving_contexts[j];
+            st = try_serving(&r, v, err);
+        }
+    }
     i2v_model_free(m);
     return st;
 }
@@ -679,8 +715,7 @@ static i2v_status probe_serving(search *s, i2v_error *err)
     i2v_tune_trial probe;
     i2v_status st = choose_serving(s, 0, &probe, err);
     if (st == I2V_OK && !isnan(probe.score)) {
-        s->serve_context = c->scored_context = probe.params.context;
-        s->serve_blend = c->scored_blend = probe.params.blend;
+        s->serve = c->scored = serving_of(&probe.params);
         c->score = probe.score;
         c->se = probe.stderr_;
     }
@@ -694,8 +729,7 @@ static i2v_status score_defaults(search *s, i2v_error *err)
     c->out = 0;
     s->stop = INFINITY;
     size_t before = s->rep->n_trials;
-    s->serve_context = c->p.context;
-    s->serve_blend = c->p.blend;
+    s->serve = serving_of(&c->p);
     i2v_status st = step(s, 0, c->p.epochs, s->rep->rounds + 1, err);
     if (st != I2V_OK)
         return st;
@@ -795,7 +829,17 @@ static i2v_status prepare(search *s, FILE *in, const char *name, i2v_error *err)
     s->rep->sequences = s->d.sequences;
     s->rep->validation_lines = s->d.held_lines;
     double t0 = now_sec();
-    if ((st = i2v_trainer_create(&o->base, o->tmpdir, &s->master, err)) != I2V_OK)
+    /* The corpus is read once, counting as many successors as any
+     * serving may keep. */
+    s->successor_counts[s->n_successors++] = o->base.successors;
+    for (size_t i = 0; next_item(o) && o->base.successors &&
+                       i < sizeof more_successors / sizeof *more_successors;
+         i++)
+        if (more_successors[i] > o->base.successors)
+            s->successor_counts[s->n_successors++] = more_successors[i];
+    i2v_train_params read_with = o->base;
+    read_with.successors = s->successor_counts[s->n_successors - 1];
+    if ((st = i2v_trainer_create(&read_with, o->tmpdir, &s->master, err)) != I2V_OK)
         return st;
     FILE *corpus = next_item(o) ? s->d.train : s->d.all;
     if ((st = i2v_trainer_read_corpus(s->master, corpus, name, err)) != I2V_OK)
@@ -820,8 +864,7 @@ static i2v_status prepare(search *s, FILE *in, const char *name, i2v_error *err)
         return i2v_fail_nomem(err, "drawing candidates");
     candidate *c = &s->c[0];
     c->p = o->base;
-    s->serve_context = o->base.context;
-    s->serve_blend = o->base.blend;
+    s->serve = serving_of(&o->base);
     s->stop = s->end;
     double t1 = now_sec();
     if ((st = trainer_fork(s->master, &c->p, &c->trainer, err)) != I2V_OK)
@@ -835,13 +878,12 @@ static i2v_status prepare(search *s, FILE *in, const char *name, i2v_error *err)
                               "the budget ran out in the first epoch of the defaults")
                    : st;
     double t2 = now_sec();
-    st = score_trainer(s, c->trainer, o->base.context, o->base.blend, &c->score, &c->se, err);
+    st = score_trainer(s, c->trainer, &s->serve, &c->score, &c->se, err);
     double t3 = now_sec();
     s->epoch_base = c->epoch_sec = t2 - t1;
     s->score_base = c->score_sec = t3 - t2;
     c->scored_epochs = 1;
-    c->scored_context = o->base.context;
-    c->scored_blend = o->base.blend;
+    c->scored = s->serve;
     i2v_tune_trial t = {.candidate = 0, .round = 0, .params = c->p, .epochs_done = 1,
                         .score = c->score, .stderr_ = c->se, .seconds = t3 - t1};
     return st == I2V_OK ? add_trial(s, &t, err) : st;

@@ -85,10 +85,18 @@ i2v_status tune_scorer_init(tune_scorer *s, const i2v_tune_options *o, const tun
                             i2v_error *err);
 void tune_scorer_free(tune_scorer *s);
 
-/* The metric for `model` answering with `context` and `blend` (next-item
- * metrics only), and its standard error.  A score that cannot be had (no
- * group item in the model) is NAN. */
-i2v_status tune_score(tune_scorer *s, const i2v_model *model, uint32_t context, double blend,
+/* How a model answers the held-out lines: recommend's context and blend,
+ * and how many of each item's successors the blend uses. */
+typedef struct tune_serving {
+    uint32_t context;
+    double blend;
+    uint32_t successors;
+} tune_serving;
+
+/* The metric for `model` answering with serving v (next-item metrics
+ * only), and its standard error.  A score that cannot be had (no group
+ * item in the model) is NAN. */
+i2v_status tune_score(tune_scorer *s, const i2v_model *model, const tune_serving *v,
                       double *score, double *stderr_, i2v_error *err);
 
 #endif

@@ -96,7 +96,8 @@ static void the_scorer_agrees_with_eval_next_item(void)
         tune_scorer s;
         CHECK(tune_scorer_init(&s, &o, &lines, &err) == I2V_OK);
         double score, se;
-        CHECK(tune_score(&s, m, 3, 1.0, &score, &se, &err) == I2V_OK);
+        tune_serving v = {3, 1.0, 0};
+        CHECK(tune_score(&s, m, &v, &score, &se, &err) == I2V_OK);
         i2v_next_options no;
         i2v_next_options_default(m, &no);
         no.recommend.context = 3;
