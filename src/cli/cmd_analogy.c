@@ -7,6 +7,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "files.h"
 #include "lines.h"
 #include "util/parallel.h"
 
@@ -318,6 +319,9 @@ int cmd_analogy(int argc, char **argv)
         a.threads = I2V_MAX_THREADS;
     int code = parse_analogy_args(argc, argv, &a);
     if (code >= 0)
+        return code;
+    cli_file inputs[] = {{"-m", a.model, 0}};
+    if ((code = cli_check_files(inputs, 1, NULL, 0, 1)) >= 0)
         return code;
     i2v_model *m = answers_open_model(a.model);
     if (!m)

@@ -5,6 +5,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "files.h"
 
 static const char coldstart_help[] =
     "Usage: item2vec coldstart -m MODEL --features FILE -o OUT [options]\n"
@@ -225,6 +226,10 @@ int cmd_coldstart(int argc, char **argv)
     coldstart_args a;
     int code = parse_args(argc, argv, &a);
     if (code >= 0)
+        return code;
+    cli_file inputs[] = {{"-m", a.model, 0}, {"-f", a.features, 0}};
+    cli_file outputs[] = {{"-o", a.output, 0}};
+    if ((code = cli_check_files(inputs, 2, outputs, 1, strcmp(a.output, "-") == 0)) >= 0)
         return code;
     const char *features_name = strcmp(a.features, "-") ? a.features : "standard input";
     /* The output first: a missing directory is reported before any work. */

@@ -4,6 +4,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "files.h"
 
 static const char convert_help[] =
     "Usage: item2vec convert -m MODEL -o OUT [--format F]\n"
@@ -105,6 +106,10 @@ int cmd_convert(int argc, char **argv)
     i2v_format format = I2V_FORMAT_AUTO;
     int code = parse_convert_args(argc, argv, &model, &output, &format);
     if (code >= 0)
+        return code;
+    cli_file inputs[] = {{"-m", model, 0}};
+    cli_file outputs[] = {{"-o", output, 0}};
+    if ((code = cli_check_files(inputs, 1, outputs, 1, strcmp(output, "-") == 0)) >= 0)
         return code;
     i2v_model *m = answers_open_model(model);
     if (!m)

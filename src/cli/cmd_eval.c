@@ -5,6 +5,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "files.h"
 #include "eval_report.h"
 #include "options.h"
 
@@ -299,6 +300,11 @@ int cmd_eval(int argc, char **argv)
     a.r.dims_share = 0.9;
     int code = parse_eval_args(argc, argv, &a);
     if (code >= 0)
+        return code;
+    cli_file inputs[] = {{"-m", a.r.model_path, 0},      {"--analogies", a.r.analogies_path, 0},
+                         {"--pairs", a.r.pairs_path, 0}, {"--next-item", a.r.next_path, 0},
+                         {"--train", a.r.train_path, 0}, {"--groups", a.r.groups_path, 0}};
+    if ((code = cli_check_files(inputs, sizeof inputs / sizeof *inputs, NULL, 0, 1)) >= 0)
         return code;
 
     eval_inputs in;

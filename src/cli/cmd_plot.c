@@ -6,6 +6,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "files.h"
 #include "eval_report.h"
 
 static const char plot_help[] =
@@ -417,6 +418,11 @@ int cmd_plot(int argc, char **argv)
         r.a.projection.threads = I2V_MAX_THREADS;
     int code = parse_plot_args(argc, argv, &r.a);
     if (code >= 0)
+        return code;
+    cli_file in[] = {{"-m", r.a.model, 0}, {"--items", r.a.items, 0}, {"--groups", r.a.groups, 0}};
+    cli_file out[] = {{"-o", r.a.output, 0}, {"--coords", r.a.coords, 0}};
+    int on_stdout = (r.a.output && !strcmp(r.a.output, "-")) || (r.a.coords && !strcmp(r.a.coords, "-"));
+    if ((code = cli_check_files(in, 3, out, 2, on_stdout)) >= 0)
         return code;
     code = run_plot(&r);
     run_free(&r);

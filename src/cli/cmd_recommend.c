@@ -4,6 +4,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "files.h"
 #include "lines.h"
 #include "options.h"
 
@@ -309,6 +310,9 @@ int cmd_recommend(int argc, char **argv)
         a.options.threads = I2V_MAX_THREADS;
     int code = parse_recommend_args(argc, argv, &a);
     if (code >= 0)
+        return code;
+    cli_file inputs[] = {{"-m", a.model, 0}, {"-i", a.input, 0}};
+    if ((code = cli_check_files(inputs, 2, NULL, 0, 1)) >= 0)
         return code;
     i2v_model *m = answers_open_model(a.model);
     if (!m)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "files.h"
 
 static const char sessions_help[] =
     "Usage: item2vec sessions -i FILE --user COL --item COL --time COL [options]\n"
@@ -258,6 +259,10 @@ int cmd_sessions(int argc, char **argv)
     sessions_args a;
     int code = parse_args(argc, argv, &a);
     if (code >= 0)
+        return code;
+    cli_file inputs[] = {{"-i", a.input, 0}};
+    cli_file outputs[] = {{"-o", a.output, 0}};
+    if ((code = cli_check_files(inputs, 1, outputs, 1, strcmp(a.output, "-") == 0)) >= 0)
         return code;
     FILE *in = cli_open_input(a.input);
     if (!in)

@@ -7,6 +7,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "files.h"
 #include "lines.h"
 
 static const char similar_help[] =
@@ -346,6 +347,9 @@ int cmd_similar(int argc, char **argv)
         a.threads = I2V_MAX_THREADS;
     int code = parse_similar_args(argc, argv, &a);
     if (code >= 0)
+        return code;
+    cli_file inputs[] = {{"-m", a.model, 0}};
+    if ((code = cli_check_files(inputs, 1, NULL, 0, 1)) >= 0)
         return code;
     i2v_model *m = answers_open_model(a.model);
     if (!m)

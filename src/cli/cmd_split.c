@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "files.h"
 
 static const char split_help[] =
     "Usage: item2vec split -i FILE --train OUT --test OUT [--ratio R] [--seed N]\n"
@@ -78,7 +79,9 @@ static int parse_split_args(int argc, char **argv, split_args *a)
         return cli_usage_error("--train OUT and --test OUT are both required");
     if (strcmp(a->train, a->test) == 0)
         return cli_usage_error("--train and --test name the same file '%s'", a->train);
-    return -1;
+    cli_file in[] = {{"-i", a->input, 0}};
+    cli_file out[] = {{"--train", a->train, 0}, {"--test", a->test, 0}};
+    return cli_check_files(in, 1, out, 2, !strcmp(a->train, "-") || !strcmp(a->test, "-"));
 }
 
 static void print_summary(const split_args *a, const i2v_split_stats *s)

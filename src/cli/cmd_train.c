@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "files.h"
 #include "options.h"
 #include "progress.h"
 
@@ -13,7 +14,9 @@ static const char train_usage[] =
     "by spaces or tabs; context windows never cross a line.\n\n";
 
 static const char train_details[] =
-    "\nProgress goes to stderr: a live line on a terminal, else one line per epoch.\n"
+    "\nProgress goes to stderr: a live line on a terminal, else one line per epoch\n"
+    "and one every 10 seconds inside a long epoch (ITEM2VEC_PROGRESS_SECONDS=S\n"
+    "sets the interval).\n"
     "The model is written to a temporary file beside MODEL and renamed into\n"
     "place, so an error or a signal never leaves a partial model.\n";
 
@@ -237,6 +240,12 @@ int cmd_train(int argc, char **argv)
 {
     train_args a = {0};
     int code = parse_train_args(argc, argv, &a);
+    if (code < 0) {
+        /* --resume M -o M is safe: M is replaced only after success. */
+        cli_file in[] = {{"-i", a.input, 0}, {"--resume", a.resume, 1}};
+        cli_file out[] = {{"-o", a.output, 0}};
+        code = cli_check_files(in, 2, out, 1, strcmp(a.output, "-") == 0);
+    }
     i2v_model *base = NULL;
     if (code < 0 && a.resume && !(base = open_base(a.resume)))
         code = EXIT_RUNTIME;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "files.h"
 #include "options.h"
 #include "progress.h"
 
@@ -608,6 +609,11 @@ int cmd_tune(int argc, char **argv)
     i2v_tune_options_default(&a.o);
     a.o.base.threads = cli_online_cpus() < I2V_MAX_THREADS ? cli_online_cpus() : I2V_MAX_THREADS;
     int code = parse_tune_args(argc, argv, &a);
+    if (code < 0) {
+        cli_file in[] = {{"-i", a.input, 0}, {"--groups", a.groups, 0}, {"--pairs", a.pairs, 0}};
+        cli_file out[] = {{"-o", a.output, 0}};
+        code = cli_check_files(in, 3, out, 1, 1);
+    }
     if (code < 0 && load_texts(&a) != 0)
         code = EXIT_RUNTIME;
     FILE *in = NULL;

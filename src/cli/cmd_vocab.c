@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "files.h"
 #include "options.h"
 
 static const char vocab_help[] =
@@ -58,6 +59,10 @@ int cmd_vocab(int argc, char **argv)
         return cli_usage_error("unexpected argument '%s'", argv[optind]);
     if (!input)
         return cli_usage_error("-i FILE is required (- for standard input)");
+    cli_file inputs[] = {{"-i", input, 0}};
+    int code = cli_check_files(inputs, 1, NULL, 0, 1);
+    if (code >= 0)
+        return code;
 
     FILE *in = cli_open_input(input);
     if (!in)

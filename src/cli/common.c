@@ -294,7 +294,12 @@ static int open_temporary(cli_output *o, const char *path)
         cli_error("%s: out of memory", path);
         return -1;
     }
-    snprintf(o->tmp, n, "%.*s.%s.tmp-XXXXXX", (int)dir_len, path, path + dir_len);
+    /* ".NAME.tmp-XXXXXX", NAME cut so that the whole fits NAME_MAX: any
+     * legal output name has a legal temporary name. */
+    size_t extra = strlen("..tmp-XXXXXX"), base = strlen(path + dir_len);
+    if (base + extra > NAME_MAX)
+        base = NAME_MAX - extra;
+    snprintf(o->tmp, n, "%.*s.%.*s.tmp-XXXXXX", (int)dir_len, path, (int)base, path + dir_len);
     cli_install_signal_cleanup();
     int fd = mkstemp(o->tmp);
     if (fd < 0) {

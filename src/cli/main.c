@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "files.h"
 
 typedef struct command {
     const char *name;
@@ -43,6 +44,7 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    cli_reopen_standard_descriptors();
     if (argc < 2) {
         usage(stderr);
         return EXIT_USAGE;

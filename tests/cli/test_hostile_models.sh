@@ -214,8 +214,9 @@ else
 fi
 cp "$M" "$T/self.i2v"
 run "$I2V" convert -m "$T/self.i2v" -o "$T/self.i2v"
-if [ "$rc" -eq 0 ] && cmp -s "$T/self.i2v" "$M" && [ -z "$(temp_files "$T")" ]; then
-    pass "convert onto its own input rewrites it safely"
+if [ "$rc" -eq 2 ] && cmp -s "$T/self.i2v" "$M" && [ -z "$(temp_files "$T")" ] &&
+    grep -q 'is the same file as -m' "$T/err"; then
+    pass "convert onto its own input is refused, the input kept"
 else
-    fail "convert onto its own input rewrites it safely" "exit $rc: $(cat "$T/err")"
+    fail "convert onto its own input is refused, the input kept" "exit $rc: $(cat "$T/err")"
 fi
