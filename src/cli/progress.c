@@ -1,12 +1,18 @@
 #include "progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 void progress_display_init(progress_display *d)
 {
     d->terminal = isatty(STDERR_FILENO);
     d->line_open = 0;
+    d->last_line_sec = 0;
+    const char *every = getenv("ITEM2VEC_PROGRESS_SECONDS");
+    char *end;
+    double v = every ? strtod(every, &end) : 0;
+    d->every_sec = every && end != every && *end == '\0' && v > 0 ? v : PROGRESS_EVERY_SEC;
 }
 
 static void format_duration(char *buf, size_t n, double sec)
@@ -37,6 +43,15 @@ void progress_display_update(const i2v_progress *p, void *user)
         fprintf(stderr, "epoch %u/%u: %llu items, %.2fM items/s, alpha %.5f, loss %.4f, %s elapsed\n",
                 p->epoch, p->epochs, (unsigned long long)p->epoch_items, p->items_per_sec / 1e6,
                 p->alpha, p->epoch_loss, elapsed);
+        d->last_line_sec = p->elapsed_sec;
+    } else if (p->elapsed_sec - d->last_line_sec >= d->every_sec) {
+        /* A long epoch, and a log rather than a terminal: a line now and
+         * then says the work goes on. */
+        fprintf(stderr, "epoch %u/%u: %.1f%% of the run, %llu items so far, %.2fM items/s, "
+                        "ETA %s, alpha %.5f, loss %.4f, %s elapsed\n",
+                p->epoch, p->epochs, 100.0 * p->fraction, (unsigned long long)p->epoch_items,
+                p->items_per_sec / 1e6, eta, p->alpha, p->loss, elapsed);
+        d->last_line_sec = p->elapsed_sec;
     }
     fflush(stderr);
 }
