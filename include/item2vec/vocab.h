@@ -20,6 +20,16 @@ extern "C" {
 /* The most distinct items one vocabulary can hold while counting. */
 #define I2V_MAX_ITEMS 0x7ffffff0u
 
+/* Whether `len` bytes can name an item: not empty, at most
+ * I2V_MAX_ITEM_BYTES, and no byte that separates items in a sequence file
+ * (space, tab, carriage return, line feed, NUL).  One rule for every
+ * format: the sequence reader never makes such a name, every model reader
+ * refuses one, and no writer can be asked to write one. */
+int i2v_item_name_valid(const char *name, size_t len);
+
+/* 1 for the bytes i2v_item_name_valid refuses inside a name. */
+int i2v_item_separator(unsigned char c);
+
 typedef struct i2v_vocab i2v_vocab;
 
 /* An empty vocabulary that counts items as they are added. */

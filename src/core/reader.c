@@ -10,10 +10,7 @@ enum { READ_BLOCK_BYTES = 1 << 20 };
 
 /* Bytes that separate items.  NUL counts as a blank so that binary garbage
  * cannot smuggle a NUL into an item name (model formats end names there). */
-static int is_blank(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\0' || c == '\n';
-}
+static int is_blank(unsigned char c) { return i2v_item_separator(c); }
 
 i2v_status seq_reader_init(seq_reader *r, FILE *in, const char *name, i2v_error *err)
 {

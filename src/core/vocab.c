@@ -291,6 +291,21 @@ i2v_status i2v_vocab_finalize(i2v_vocab *v, uint64_t min_count, uint64_t max_voc
 
 uint32_t i2v_vocab_size(const i2v_vocab *v) { return v->size; }
 
+int i2v_item_separator(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
+int i2v_item_name_valid(const char *name, size_t len)
+{
+    if (len == 0 || len > I2V_MAX_ITEM_BYTES)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        if (i2v_item_separator((unsigned char)name[i]))
+            return 0;
+    return 1;
+}
+
 const char *i2v_vocab_item(const i2v_vocab *v, uint32_t id, size_t *len)
 {
     if (id >= v->size)

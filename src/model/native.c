@@ -440,18 +440,22 @@ static int write_sections(const i2v_model *m, const float *norms, const native_l
     return pad_to(w, l->file_size);
 }
 
-static i2v_status writable_norms(const i2v_model *m, const char *name, i2v_error *err)
+static i2v_status check_writable(const i2v_model *m, const char *name, i2v_error *err)
 {
     if (!m->norms || !m->index)
         return i2v_fail(err, I2V_ERR_INVALID, "%s: internal: the model has no norms or index",
                         name);
     for (uint32_t i = 0; i < m->size; i++) {
-        if (!isfinite(m->norms[i])) {
-            uint32_t len = m->name_length[i];
+        uint32_t len = m->name_length[i];
+        if (!isfinite(m->norms[i]))
             return i2v_fail(err, I2V_ERR_INVALID,
                             "%s: item '%.*s' (row %u) has non-finite values; not written", name,
                             I2V_QUOTED(len, m->names + m->name_offset[i]), i + 1);
-        }
+        if (!i2v_item_name_valid(m->names + m->name_offset[i], len))
+            return i2v_fail(err, I2V_ERR_INVALID,
+                            "%s: item '%.*s' (row %u): the name holds a blank, a line break or "
+                            "a NUL byte; not written", name,
+                            I2V_QUOTED(len, m->names + m->name_offset[i]), i + 1);
     }
     return I2V_OK;
 }
@@ -461,7 +465,7 @@ i2v_status model_write_native(const i2v_model *m, FILE *out, const char *name, i
     if (!model_host_is_little_endian())
         return i2v_fail(err, I2V_ERR_INVALID,
                         "%s: the native format is written on little-endian machines only", name);
-    i2v_status st = writable_norms(m, name, err);
+    i2v_status st = check_writable(m, name, err);
     if (st != I2V_OK)
         return st;
     native_layout layout;
@@ -638,6 +642,11 @@ static i2v_status check_contents(const i2v_model *m, uint64_t names_size, const 
         uint64_t at = m->name_offset[i], len = m->name_length[i];
         if (len == 0 || at >= names_size || len >= names_size - at || m->names[at + len] != '\0')
             return corrupt(err, name, "an item name lies outside the names section");
+        if (!i2v_item_name_valid(m->names + at, len))
+            return i2v_fail(err, I2V_ERR_FORMAT,
+                            "%s: item %u ('%.*s'): the name holds a blank, a line break or a "
+                            "NUL byte, which no sequence or model file can carry",
+                            name, i + 1, I2V_QUOTED(len, m->names + at));
         if (!(m->norms[i] >= 0.0f) || !isfinite(m->norms[i]))
             return corrupt(err, name, "a norm is not a finite non-negative number");
     }

@@ -61,20 +61,18 @@ i2v_status model_write_w2v(const i2v_model *m, FILE *out, int binary, const char
 static int is_blank(unsigned char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 /* A name with a blank, a line break or a NUL would split its row: the file
- * would not read back.  Only a native file can hold one; checked before
- * the first byte is written, so nothing partial reaches a stream. */
+ * would not read back.  No reader lets one in; checked again before the
+ * first byte is written, so nothing partial reaches a stream. */
 static i2v_status check_names_writable(const i2v_model *m, const char *name, i2v_error *err)
 {
     for (uint32_t i = 0; i < m->size; i++) {
-        const unsigned char *item = (const unsigned char *)m->names + m->name_offset[i];
+        const char *item = m->names + m->name_offset[i];
         uint32_t len = m->name_length[i];
-        for (uint32_t j = 0; j < len; j++)
-            if (is_blank(item[j]) || item[j] == '\n' || item[j] == '\0')
-                return i2v_fail(err, I2V_ERR_FORMAT,
-                                "%s: row %u (item '%.*s'): the name holds a blank, a line "
-                                "break or a NUL byte, which word2vec formats cannot carry",
-                                name, i + 1,
-                                I2V_QUOTED(len, item));
+        if (!i2v_item_name_valid(item, len))
+            return i2v_fail(err, I2V_ERR_FORMAT,
+                            "%s: row %u (item '%.*s'): the name holds a blank, a line break or "
+                            "a NUL byte, which no model file can carry",
+                            name, i + 1, I2V_QUOTED(len, item));
     }
     return I2V_OK;
 }
@@ -251,11 +249,10 @@ static i2v_status check_name(const w2v_reader *r, uint32_t i, const unsigned cha
     if (len > I2V_MAX_ITEM_BYTES)
         return i2v_fail(err, I2V_ERR_LIMIT, "%s: %s: item longer than %u bytes", r->name,
                         row_place(r, i, place, sizeof place), I2V_MAX_ITEM_BYTES);
-    for (size_t j = 0; j < len; j++)
-        if (item[j] == '\n' || item[j] == '\0' || is_blank(item[j]))
-            return i2v_fail(err, I2V_ERR_FORMAT, "%s: %s: the item name holds a blank, a line "
-                            "break or a NUL byte; the file is malformed", r->name,
-                            row_place(r, i, place, sizeof place));
+    if (!i2v_item_name_valid((const char *)item, len))
+        return i2v_fail(err, I2V_ERR_FORMAT, "%s: %s: the item name holds a blank, a line "
+                        "break or a NUL byte; the file is malformed", r->name,
+                        row_place(r, i, place, sizeof place));
     return I2V_OK;
 }
 

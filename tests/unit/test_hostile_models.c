@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "model/build.h"
 #include "util/hash.h"
 #include "item2vec.h"
 #include "model/model.h"
@@ -265,35 +266,61 @@ static void native_lies_that_only_verify_finds(void)
     free(bytes);
 }
 
-/* A native file may hold names that the word2vec formats cannot: their
- * rows would split at the blank and the file would not read back. */
-static void names_word2vec_cannot_carry_are_refused_when_writing(void)
+/* One rule for names in every format: a blank, a line break or a NUL
+ * would split a row or a sequence line, so the native reader refuses such
+ * a name as the word2vec readers do, even with agreeing checksums. */
+static void names_that_would_split_a_row_are_refused_by_every_reader(void)
 {
-    static const char blanks[] = {' ', '\t', '\r', '\n'};
+    static const char blanks[] = {' ', '\t', '\r', '\n', '\0'};
     for (size_t b = 0; b < sizeof blanks; b++) {
         size_t len;
         unsigned char *bytes = small_native(&len);
         char *names = (char *)section(bytes, SEC_NAMES);
-        names[4] = blanks[b]; /* w1 -> "w " */
+        names[4] = blanks[b]; /* w1 -> "w?" */
         rebuild_index(bytes);
-        model_native_reseal(bytes, len);
+        expect_forgery_refused("a name holding a separator", bytes, len,
+                               "the name holds a blank, a line break or a NUL byte");
+        free(bytes);
+    }
+    CHECK(i2v_item_name_valid("item_1", 6) && !i2v_item_name_valid("", 0));
+    CHECK(!i2v_item_name_valid("a b", 3) && !i2v_item_name_valid("a\nb", 3));
+    CHECK(!i2v_item_name_valid("a\0b", 3) && i2v_item_name_valid("\xc3\xa9", 2));
+}
+
+/* ... and no writer writes one, whatever built the model. */
+static void names_that_would_split_a_row_are_refused_by_every_writer(void)
+{
+    static const char *const names[] = {"ok", "a b", "a\nb", "a\tb"};
+    for (size_t bad = 1; bad < sizeof names / sizeof *names; bad++) {
+        model_arrays a = {0};
+        a.names = malloc(16);
+        a.name_offset = malloc(2 * sizeof *a.name_offset);
+        a.name_length = malloc(2 * sizeof *a.name_length);
+        a.input = calloc(4, sizeof *a.input);
+        CHECK(a.names && a.name_offset && a.name_length && a.input);
+        memcpy(a.names, "ok\0", 3);
+        memcpy(a.names + 3, names[bad], 4);
+        a.name_offset[0] = 0;
+        a.name_offset[1] = 3;
+        a.name_length[0] = 2;
+        a.name_length[1] = 3;
+        a.input[0] = a.input[3] = 1;
         i2v_model *m = NULL;
         i2v_error err;
-        CHECK(i2v_model_parse(bytes, len, I2V_FORMAT_NATIVE, "data", &m, &err) == I2V_OK);
-        CHECK(m && i2v_model_verify(m, &err) == I2V_OK);
-        for (int f = I2V_FORMAT_W2V_BIN; m && f <= I2V_FORMAT_W2V_TEXT; f++) {
+        if (model_from_arrays("built", 2, 2, &a, NULL, &m, &err) != I2V_OK)
+            continue; /* refused when built: as good */
+        for (int f = I2V_FORMAT_W2V_BIN; f <= I2V_FORMAT_NATIVE; f++) {
             char *out = NULL;
             size_t out_len;
             FILE *stream = open_memstream(&out, &out_len);
             i2v_status st = i2v_model_write(m, stream, (i2v_format)f, "out", &err);
             fclose(stream);
-            CHECK(st == I2V_ERR_FORMAT);
-            CHECK(st != I2V_OK && strstr(err.message, "out: row 2 (item 'w") &&
-                  strstr(err.message, "cannot carry"));
+            CHECK(st != I2V_OK && strstr(err.message, "row 2") &&
+                  strstr(err.message, "the name holds a blank, a line break or a NUL byte"));
+            CHECK(out_len == 0);
             free(out);
         }
         i2v_model_free(m);
-        free(bytes);
     }
 }
 
@@ -304,6 +331,7 @@ int main(void)
     RUN(native_header_claiming_more_than_the_file_holds_is_refused);
     RUN(native_names_and_index_that_lie_are_refused_on_open);
     RUN(native_lies_that_only_verify_finds);
-    RUN(names_word2vec_cannot_carry_are_refused_when_writing);
+    RUN(names_that_would_split_a_row_are_refused_by_every_reader);
+    RUN(names_that_would_split_a_row_are_refused_by_every_writer);
     CHECK_EXIT();
 }
