@@ -8,31 +8,51 @@
 #include "util/error.h"
 #include "eval/eval.h"
 
+/* The largest magnitude of v: 0 when every value is 0. */
+static double largest(const double *v, size_t n)
+{
+    double m = 0;
+    for (size_t i = 0; i < n; i++)
+        m = fabs(v[i]) > m ? fabs(v[i]) : m;
+    return m;
+}
+
 double i2v_pearson(const double *x, const double *y, size_t n)
 {
     if (n < 2)
         return NAN;
-    /* Two passes (means first): the one-pass sum-of-squares formula loses
-     * every digit when the values are large and close together. */
+    /* Each series scaled by the power of two that brings its largest
+     * magnitude into [0.5, 1): exact, so no digit is lost, and sums of
+     * values near 1e308 cannot overflow nor squares of denormals vanish;
+     * r does not change with the scale.  Two passes (means first): the
+     * one-pass sum-of-squares formula loses every digit when the values
+     * are large and close together. */
+    double ax = largest(x, n), ay = largest(y, n);
+    if (ax == 0 || ay == 0 || !isfinite(ax) || !isfinite(ay))
+        return NAN;
+    int ex, ey;
+    frexp(ax, &ex);
+    frexp(ay, &ey);
     double mx = 0, my = 0;
     for (size_t i = 0; i < n; i++) {
-        mx += x[i];
-        my += y[i];
+        mx += ldexp(x[i], -ex);
+        my += ldexp(y[i], -ey);
     }
     mx /= (double)n;
     my /= (double)n;
     double sxy = 0, sxx = 0, syy = 0;
     for (size_t i = 0; i < n; i++) {
-        double dx = x[i] - mx, dy = y[i] - my;
+        double dx = ldexp(x[i], -ex) - mx, dy = ldexp(y[i], -ey) - my;
         sxy += dx * dy;
         sxx += dx * dx;
         syy += dy * dy;
     }
     if (sxx == 0 || syy == 0)
         return NAN;
-    double r = sxy / sqrt(sxx * syy);
-    /* Rounding may push a perfect correlation a hair past 1. */
-    return r > 1 ? 1 : r < -1 ? -1 : r;
+    double r = sxy / (sqrt(sxx) * sqrt(syy));
+    /* Rounding may push a perfect correlation a hair past 1; and no
+     * correlation is reported as -0. */
+    return r > 1 ? 1 : r < -1 ? -1 : r == 0 ? 0 : r;
 }
 
 typedef struct ranked {

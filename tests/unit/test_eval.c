@@ -229,11 +229,43 @@ static void dims_of_a_model_without_variance_is_an_error(void)
     i2v_model_free(m);
 }
 
+/* Finite inputs give the right correlation whatever their scale: values
+ * near the largest double, denormals, all equal (undefined: NAN), and
+ * never a -0. */
+static void correlations_hold_at_the_extremes_of_double(void)
+{
+    const double x[] = {1, 2, 3, 4}, y[] = {1, 3, 2, 4};
+    double r = i2v_pearson(x, y, 4);
+    double huge_x[4], huge_y[4], tiny_x[4], tiny_y[4];
+    for (int i = 0; i < 4; i++) {
+        huge_x[i] = x[i] * 4e307; /* sums and squares would overflow */
+        huge_y[i] = -y[i] * (1.7e308 / 4);
+        tiny_x[i] = x[i] * 4.9e-324 * 8; /* denormals: squares underflow to 0 */
+        tiny_y[i] = y[i] * 1e-310;
+    }
+    CHECK_NEAR(i2v_pearson(huge_x, huge_y, 4), -r, 1e-12);
+    CHECK_NEAR(i2v_pearson(tiny_x, tiny_y, 4), r, 1e-12);
+    CHECK_NEAR(i2v_spearman(huge_x, huge_y, 4), -i2v_spearman(x, y, 4), 1e-12);
+    CHECK_NEAR(i2v_spearman(tiny_x, y, 4), i2v_spearman(x, y, 4), 1e-12);
+    const double mixed_x[] = {-1.7e308, 1.7e308, 0, 1e-300}, mixed_y[] = {1, 4, 2, 3};
+    double m = i2v_pearson(mixed_x, mixed_y, 4);
+    CHECK(isfinite(m) && m > 0.9 && m <= 1);
+    const double same[] = {1e308, 1e308, 1e308}, other[] = {1, 2, 3};
+    CHECK(isnan(i2v_pearson(same, other, 3)) && isnan(i2v_spearman(same, other, 3)));
+    const double zero_x[] = {0, 0, 0};
+    CHECK(isnan(i2v_pearson(zero_x, other, 3)));
+    /* Uncorrelated by symmetry: exactly 0, printed as 0, not -0. */
+    const double sx[] = {-1, 0, 1, 0}, sy[] = {0, 1, 0, -1};
+    double z = i2v_pearson(sx, sy, 4);
+    CHECK(z == 0 && !signbit(z));
+}
+
 int main(void)
 {
     RUN(spearman_gives_tied_values_their_average_rank);
     RUN(correlations_are_undefined_without_variation);
     RUN(pearson_matches_a_hand_computed_value);
+    RUN(correlations_hold_at_the_extremes_of_double);
     RUN(pairs_correlate_cosines_with_human_scores);
     RUN(pairs_count_malformed_lines_with_their_numbers);
     RUN(pairs_fold_case_to_the_most_frequent_spelling);
