@@ -115,6 +115,24 @@ static inline void fuzz_queries(const i2v_model *m)
     uint32_t ids[4] = {0, last, middle, last};
     i2v_nearest_items(m, ids, 4, 0, k, 1, answers, counts, &err);
     i2v_nearest_items(m, ids, 4, 2, k, 2, answers, counts, &err);
+    /* recommend with a blend: a damaged successors section is refused when
+     * the recommender is made, never read past. */
+    i2v_recommend_options ro;
+    i2v_recommend_options_default(m, &ro);
+    ro.k = k;
+    ro.blend = 1;
+    i2v_recommender *r = NULL;
+    if (i2v_recommender_create(m, &ro, &r, &err) == I2V_OK) {
+        i2v_history hs[2] = {{ids, 2}, {ids + 2, 2}};
+        if (i2v_recommend(r, hs, 2, answers, counts, &err) == I2V_OK)
+            for (uint32_t j = 0; j < 2; j++)
+                for (uint32_t x = 0; x < counts[j]; x++)
+                    if (answers[j * k + x].id >= n)
+                        fuzz_fail("recommend answered an id out of range", NULL);
+        uint64_t rank;
+        i2v_recommend_rank(r, &hs[0], middle, &rank, &err);
+        i2v_recommender_free(r);
+    }
     for (uint32_t i = 0; i < n && i < 16; i++) {
         size_t len;
         const char *item = i2v_model_item(m, i, &len);
