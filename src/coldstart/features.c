@@ -344,7 +344,7 @@ i2v_status i2v_features_read(FILE *in, const char *name, i2v_features **out,
         st = index_pairs(&b, err);
     free(src.buf);
     free(b.pairs);
-    if (b.f) {
+    if (b.f && b.f->items && b.f->features) { /* both made, unless memory ran out */
         report->items = i2v_vocab_size(b.f->items);
         report->features = i2v_vocab_size(b.f->features);
     }

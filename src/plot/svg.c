@@ -187,8 +187,9 @@ static i2v_status place_labels(svg_layout *l, svg_writer *w, i2v_error *err)
         st = plot_xml_text(name, strlen(name), LABEL_CHARS, &w->buf, &w->cap, NULL, err);
         if (st == I2V_OK && !(text[i] = strdup(w->buf)))
             st = i2v_fail_nomem(err, "placing labels");
-        requests[i] = (plot_label_request){i, plot_text_width(w->buf, LABEL_SIZE) + 2,
-                                           LABEL_SIZE * LABEL_LINE};
+        if (st == I2V_OK)
+            requests[i] = (plot_label_request){i, plot_text_width(w->buf, LABEL_SIZE) + 2,
+                                               LABEL_SIZE * LABEL_LINE};
     }
     if (st == I2V_OK) {
         l->n_labels = plot_place_labels(l->x, l->y, l->n, l->radius, l->plot_area, requests,
