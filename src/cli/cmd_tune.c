@@ -589,14 +589,19 @@ static int tune_and_write(tune_args *a, FILE *in)
         cli_output_abort(&out);
         code = cli_fail(&err);
     } else {
-        code = cli_output_commit(&out) == 0 ? EXIT_OK : EXIT_RUNTIME;
+        /* The report first: if it cannot be written, the run fails and
+         * the previous model stays. */
         FILE *report_to = out.is_stdout ? stderr : stdout;
-        if (code == EXIT_OK && a->json)
+        if (a->json)
             print_json(report_to, a, &report);
-        else if (code == EXIT_OK)
+        else
             print_table(report_to, a, &report);
-        if (code == EXIT_OK && !out.is_stdout)
-            code = cli_exit_status();
+        if (!out.is_stdout && cli_flush_stdout() != 0) {
+            cli_output_abort(&out);
+            code = EXIT_RUNTIME;
+        } else {
+            code = cli_output_commit(&out) == 0 ? EXIT_OK : EXIT_RUNTIME;
+        }
     }
     i2v_tune_report_free(&report);
     return code;

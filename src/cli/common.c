@@ -233,7 +233,7 @@ void cli_close_input(FILE *f)
 /* Temporary files a signal must remove.  Fixed buffers: the handler may
  * only touch memory that is never reallocated.  A few slots, because some
  * commands (split) write several outputs at once. */
-enum { PENDING_SLOTS = 4 };
+enum { PENDING_SLOTS = 8 };
 static char pending_tmp[PENDING_SLOTS][PATH_MAX + 64];
 static volatile sig_atomic_t pending_set[PENDING_SLOTS];
 
@@ -283,23 +283,31 @@ static void unregister_tmp(cli_output *o)
     o->slot = -1;
 }
 
+/* "DIR/.NAME.TAG-XXXXXX" beside path (the same directory, so a rename
+ * cannot cross devices), NAME cut so that the whole fits NAME_MAX: any
+ * legal output name has legal sibling names.  NULL when out of memory. */
+static char *sibling_template(const char *path, const char *tag)
+{
+    const char *slash = strrchr(path, '/');
+    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
+    size_t n = strlen(path) + strlen(tag) + 32;
+    char *name = malloc(n);
+    if (!name)
+        return NULL;
+    size_t extra = strlen("..-XXXXXX") + strlen(tag), base = strlen(path + dir_len);
+    if (base + extra > NAME_MAX)
+        base = NAME_MAX - extra;
+    snprintf(name, n, "%.*s.%.*s.%s-XXXXXX", (int)dir_len, path, (int)base, path + dir_len, tag);
+    return name;
+}
+
 /* Opens a temporary file beside `path` for o; 0 or -1 after a message. */
 static int open_temporary(cli_output *o, const char *path)
 {
-    /* Same directory as the target, so the rename cannot cross devices. */
-    const char *slash = strrchr(path, '/');
-    size_t dir_len = slash ? (size_t)(slash - path) + 1 : 0;
-    size_t n = strlen(path) + 32;
-    if (!(o->tmp = malloc(n))) {
+    if (!(o->tmp = sibling_template(path, "tmp"))) {
         cli_error("%s: out of memory", path);
         return -1;
     }
-    /* ".NAME.tmp-XXXXXX", NAME cut so that the whole fits NAME_MAX: any
-     * legal output name has a legal temporary name. */
-    size_t extra = strlen("..tmp-XXXXXX"), base = strlen(path + dir_len);
-    if (base + extra > NAME_MAX)
-        base = NAME_MAX - extra;
-    snprintf(o->tmp, n, "%.*s.%.*s.tmp-XXXXXX", (int)dir_len, path, (int)base, path + dir_len);
     cli_install_signal_cleanup();
     int fd = mkstemp(o->tmp);
     if (fd < 0) {
@@ -418,9 +426,55 @@ int cli_output_commit(cli_output *o)
     return cli_output_commit_all(&o, 1);
 }
 
+/* The file at o's path kept under a second name (a hard link) while o
+ * replaces it, so that a commit of several outputs can put it back; NULL
+ * when there is none, or when the file system cannot link (the commit is
+ * then as safe as a single rename can make it). */
+static char *keep_previous(const cli_output *o, int *slot)
+{
+    struct stat st;
+    *slot = -1;
+    if (!o->tmp || stat(o->path, &st) != 0 || !S_ISREG(st.st_mode))
+        return NULL;
+    char *name = sibling_template(o->path, "old");
+    int fd = name ? mkstemp(name) : -1;
+    if (fd < 0) {
+        free(name);
+        return NULL;
+    }
+    close(fd);
+    /* link() will not replace: the name is freed first, then taken. */
+    if (unlink(name) != 0 || link(o->path, name) != 0) {
+        free(name);
+        return NULL;
+    }
+    *slot = register_tmp(name);
+    return name;
+}
+
+/* After a commit of several outputs: the kept previous file goes, or, when
+ * the commit failed after this output was renamed, comes back (and a new
+ * file where there was none is removed). */
+static void settle_previous(char *kept, int slot, int put_back, const char *path)
+{
+    if (put_back && kept)
+        rename(kept, path);
+    else if (put_back)
+        unlink(path);
+    else if (kept)
+        unlink(kept);
+    if (slot >= 0)
+        pending_set[slot] = 0;
+    free(kept);
+}
+
+enum { COMMIT_MOST = 8 };
+
 int cli_output_commit_all(cli_output **outs, size_t n)
 {
-    int failed = 0;
+    int failed = n > COMMIT_MOST;
+    if (failed)
+        cli_error("internal: more than %d outputs at once", COMMIT_MOST);
     for (size_t i = 0; i < n; i++)
         if (!failed)
             failed = output_finish(outs[i]) != 0;
@@ -431,9 +485,31 @@ int cli_output_commit_all(cli_output **outs, size_t n)
             cli_output_abort(outs[i]);
         return -1;
     }
+    if (n == 1)
+        return output_rename(outs[0]);
+    /* Several outputs: all or none.  Each previous file is kept under a
+     * second name until every rename has succeeded; if one fails, those
+     * renamed before it are put back as they were. */
+    char *kept[COMMIT_MOST] = {0}, *path[COMMIT_MOST] = {0};
+    int slot[COMMIT_MOST];
     int r = 0;
-    for (size_t i = 0; i < n; i++)
-        r |= output_rename(outs[i]);
+    for (size_t i = 0; i < n; i++) {
+        kept[i] = keep_previous(outs[i], &slot[i]);
+        if (outs[i]->tmp && !(path[i] = strdup(outs[i]->path))) {
+            cli_error("%s: out of memory", outs[i]->path);
+            r = -1;
+        }
+    }
+    size_t renamed = 0;
+    for (size_t i = 0; i < n && r == 0; i++)
+        if ((r = output_rename(outs[i])) == 0)
+            renamed = i + 1;
+    for (size_t i = 0; i < n; i++) {
+        settle_previous(kept[i], slot[i], r != 0 && i < renamed && path[i], path[i]);
+        free(path[i]);
+        if (i >= renamed)
+            cli_output_abort(outs[i]);
+    }
     return r;
 }
 
