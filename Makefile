@@ -41,8 +41,8 @@ $(LIB): $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(CLI_OBJ) $(LIB)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS)
+$(BIN): $(CLI_OBJ) $(LIB) $(BIN_EXTRA)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BIN_EXTRA) $(LIB) $(LDLIBS) $(BIN_LDFLAGS)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB)
 	@mkdir -p $(dir $@)
@@ -96,6 +96,25 @@ check-valgrind: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) I2V_REAL=$(BIN) I2V=tests/valgrind-wrap.sh VALGRIND_ONLY_CLI=1 sh tests/run.sh
 
 .PHONY: check-sanitize check-valgrind
+
+# Fault injection: the binary built with AddressSanitizer and linked with
+# tests/faults/shim.c, which makes the Nth allocation or I/O call fail;
+# tests/faults/run.sh runs every subcommand with N = 1, 2, 3 ... until a
+# run no longer reaches call N, and checks each failure is handled.
+FAULT_BUILD := build/faults
+FAULT_CALLS := malloc calloc realloc strdup open mkstemp fopen fdopen read pread fread write \
+               fwrite fputs fputc putc fprintf fflush fsync rename mmap
+check-faults: $(BIN) $(BUILD)/gensessions
+	$(MAKE) BUILD=$(FAULT_BUILD) OPT="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address" BIN_EXTRA=$(FAULT_BUILD)/shim.o \
+	    BIN_LDFLAGS="$(foreach f,$(FAULT_CALLS),-Wl,--wrap=$(f))" $(FAULT_BUILD)/item2vec
+	sh tests/faults/run.sh $(FAULT_BUILD)/item2vec $(BUILD)/item2vec $(BUILD)/gensessions
+
+$(FAULT_BUILD)/shim.o: tests/faults/shim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+.PHONY: check-faults
 
 # ---- Hardening: fuzzing, corpus replay, lint --------------------------------
 # Every tests/fuzz/fuzz_NAME.c is a libFuzzer harness; its seed corpus is
