@@ -103,7 +103,7 @@ check-valgrind: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 # run no longer reaches call N, and checks each failure is handled.
 FAULT_BUILD := build/faults
 FAULT_CALLS := malloc calloc realloc strdup open mkstemp fopen fdopen read pread fread write \
-               fwrite fputs fputc putc fprintf fflush fsync rename mmap
+               pwrite ftruncate fwrite fputs fputc putc fprintf fflush fsync rename mmap
 check-faults: $(BIN) $(BUILD)/gensessions
 	$(MAKE) BUILD=$(FAULT_BUILD) OPT="-O1 -g -fsanitize=address -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address" BIN_EXTRA=$(FAULT_BUILD)/shim.o \

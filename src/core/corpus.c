@@ -17,6 +17,7 @@ enum { SPOOL_BLOCK_IDS = 1 << 16 };
 /* A buffered writer of ids to a file descriptor. */
 typedef struct id_writer {
     int fd;
+    int in_place;   /* pwrite at the entry's own offset (the spool rewritten where it lies) */
     uint32_t buf[SPOOL_BLOCK_IDS];
     size_t len;
     uint64_t written;
@@ -31,7 +32,12 @@ static i2v_status write_all(int fd, const void *data, size_t bytes, i2v_error *e
 
 static i2v_status writer_flush(id_writer *w, i2v_error *err)
 {
-    i2v_status st = write_all(w->fd, w->buf, w->len * sizeof *w->buf, err);
+    i2v_status st = I2V_OK;
+    if (!w->in_place)
+        st = write_all(w->fd, w->buf, w->len * sizeof *w->buf, err);
+    else if (fd_pwrite_all(w->fd, w->buf, w->len * sizeof *w->buf,
+                           (off_t)((w->written - w->len) * sizeof *w->buf)) != 0)
+        st = i2v_fail_errno(err, errno, "writing the corpus spool (temporary directory)");
     w->len = 0;
     return st;
 }
@@ -95,7 +101,9 @@ static i2v_status read_ids(int fd, uint64_t entry, uint32_t *buf, size_t want, s
 }
 
 /* Pass 2: provisional ids -> final ids, dropping items not kept and the
- * sequences left empty. */
+ * sequences left empty.  Written over the provisional spool itself: an
+ * entry never yields more than one, so the writes stay behind the reads,
+ * and the disk holds one spool, not two. */
 static i2v_status remap_spool(int from, uint64_t entries, const uint32_t *remap, id_writer *w,
                               corpus *c, i2v_error *err)
 {
@@ -165,12 +173,14 @@ i2v_status corpus_build(corpus *out, i2v_vocab *vocab, FILE *in, const char *nam
     if (st == I2V_OK && options->successors > 0)
         st = succ_counter_create(i2v_vocab_size(vocab), options->successors, &out->successors,
                                  err);
-    if (st == I2V_OK)
-        st = open_spool(options->tmpdir, &out->fd, err);
     if (st == I2V_OK) {
-        *w = (id_writer){.fd = out->fd};
-        st = remap_spool(first, entries, remap, w, out, err);
+        out->fd = first;
+        first = -1;
+        *w = (id_writer){.fd = out->fd, .in_place = 1};
+        st = remap_spool(out->fd, entries, remap, w, out, err);
     }
+    if (st == I2V_OK && ftruncate(out->fd, (off_t)(out->entries * sizeof(uint32_t))) != 0)
+        st = i2v_fail_errno(err, errno, "cutting the corpus spool to its length");
     free(remap);
     free(w);
     if (first >= 0)

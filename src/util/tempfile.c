@@ -51,6 +51,21 @@ int fd_write_all(int fd, const void *data, size_t n)
     return 0;
 }
 
+int fd_pwrite_all(int fd, const void *data, size_t n, off_t offset)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t put = pwrite(fd, (const char *)data + done, n - done, offset + (off_t)done);
+        if (put < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        done += (size_t)put;
+    }
+    return 0;
+}
+
 ssize_t fd_pread_all(int fd, void *buf, size_t n, off_t offset)
 {
     size_t done = 0;

@@ -24,6 +24,10 @@ i2v_status temp_open_unlinked(const char *dir, const char *prefix, const char *w
  * set. */
 int fd_write_all(int fd, const void *data, size_t n);
 
+/* pwrite(2) of all n bytes at offset, EINTR retried: 0, or -1 with errno
+ * set. */
+int fd_pwrite_all(int fd, const void *data, size_t n, off_t offset);
+
 /* pread(2) until n bytes or the end of the file, EINTR retried: how many
  * bytes were read, or -1 with errno set. */
 ssize_t fd_pread_all(int fd, void *buf, size_t n, off_t offset);

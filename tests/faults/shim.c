@@ -2,8 +2,8 @@
  * item2vec binary with -Wl,--wrap for each call below, it counts the calls
  * the program makes (not those inside the C library) and makes the Nth
  * fail, N from ITEM2VEC_FAULT_AT, as the call fails for real: NULL or -1
- * with errno ENOMEM for allocations, EIO for reads and opens, ENOSPC for
- * writes, fsync and rename.  Output to stderr is never failed: the message
+ * with errno ENOMEM for allocations and mmap, EIO for reads, opens, fsync
+ * and ftruncate, ENOSPC for writes and rename.  Output to stderr is never failed: the message
  * about the failure must get out.  At exit the number of calls counted is
  * written to the file ITEM2VEC_FAULT_COUNT names, so the driver knows when
  * N has passed the last call.  A test tool: not part of the product. */
@@ -165,6 +165,24 @@ WRAP(size_t, fread, (void *buf, size_t size, size_t n, FILE *f))
         return 0;
     }
     return __real_fread(buf, size, n, f);
+}
+
+WRAP(ssize_t, pwrite, (int fd, const void *buf, size_t n, off_t at))
+{
+    if (fail_now()) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return __real_pwrite(fd, buf, n, at);
+}
+
+WRAP(int, ftruncate, (int fd, off_t n))
+{
+    if (fail_now()) {
+        errno = EIO;
+        return -1;
+    }
+    return __real_ftruncate(fd, n);
 }
 
 WRAP(ssize_t, write, (int fd, const void *buf, size_t n))
