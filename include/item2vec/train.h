@@ -68,6 +68,9 @@ const i2v_vocab *i2v_trainer_vocab(const i2v_trainer *trainer);
 uint64_t i2v_trainer_corpus_items(const i2v_trainer *trainer);
 uint64_t i2v_trainer_corpus_sequences(const i2v_trainer *trainer);
 
+/* Distinct items the text held, before min_count and max_vocab cut them. */
+uint64_t i2v_trainer_corpus_distinct(const i2v_trainer *trainer);
+
 /* Trains all epochs with params->threads Hogwild threads.  Returns
  * I2V_ERR_CANCELED if i2v_trainer_cancel was called, I2V_ERR_DIVERGED if
  * the loss or the weights stopped being finite. */

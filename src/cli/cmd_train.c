@@ -214,11 +214,14 @@ static int train_and_write(const train_args *a, const i2v_train_params *params,
     if (st == I2V_OK)
         st = i2v_trainer_read_corpus(trainer, in, in_name, &err);
     if (st == I2V_OK && !a->quiet)
-        fprintf(stderr, "%s: %llu sequences, %llu items, %u distinct kept (min-count %llu)%s\n",
+        fprintf(stderr, "%s: %llu sequences, %llu items, %llu distinct counted, %u kept "
+                        "(min-count %llu, max-vocab %llu)%s\n",
                 in_name, (unsigned long long)i2v_trainer_corpus_sequences(trainer),
                 (unsigned long long)i2v_trainer_corpus_items(trainer),
+                (unsigned long long)i2v_trainer_corpus_distinct(trainer),
                 i2v_vocab_size(i2v_trainer_vocab(trainer)),
-                (unsigned long long)params->min_count, base ? ", continuing a model" : "");
+                (unsigned long long)params->min_count, (unsigned long long)params->max_vocab,
+                base ? ", continuing a model" : "");
     progress_display display;
     progress_display_init(&display);
     if (st == I2V_OK)

@@ -166,6 +166,7 @@ i2v_status corpus_build(corpus *out, i2v_vocab *vocab, FILE *in, const char *nam
     if (st == I2V_OK && i2v_vocab_total(vocab) == counted_before)
         st = i2v_fail(err, I2V_ERR_EMPTY, "%s: no items (the input is empty or blank)", name);
     if (st == I2V_OK) {
+        out->distinct = i2v_vocab_size(vocab);
         st = i2v_vocab_finalize(vocab, options->min_count, options->max_vocab, &remap, err);
         if (st == I2V_ERR_EMPTY)
             i2v_fail_context(err, "%s", name);

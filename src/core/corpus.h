@@ -19,6 +19,7 @@ typedef struct corpus {
     uint64_t entries;    /* ids + end markers */
     uint64_t items;      /* ids */
     uint64_t sequences;
+    uint64_t distinct;   /* items counted, before min_count and max_vocab */
     /* Each kept item's successors, counted as the spool is rewritten with
      * final ids (so an item dropped between two others joins them), or
      * NULL when not asked for; owned by the corpus until taken. */

@@ -142,6 +142,7 @@ const i2v_vocab *i2v_trainer_vocab(const i2v_trainer *t)
 
 uint64_t i2v_trainer_corpus_items(const i2v_trainer *t) { return t->corpus.items; }
 uint64_t i2v_trainer_corpus_sequences(const i2v_trainer *t) { return t->corpus.sequences; }
+uint64_t i2v_trainer_corpus_distinct(const i2v_trainer *t) { return t->corpus.distinct; }
 uint64_t i2v_trainer_pairs(const i2v_trainer *t) { return t->pairs; }
 
 uint64_t i2v_trainer_epoch_items(const i2v_trainer *t, uint32_t epoch)
