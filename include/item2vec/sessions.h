@@ -13,9 +13,10 @@ extern "C" {
 /* Sessions from interaction logs                                      */
 /* ------------------------------------------------------------------ */
 
-/* Turns an interaction log (CSV or TSV with a header: one row per event,
- * with a user, an item and a time column) into sequences: each user's
- * events ordered by time, split into sessions, one session per line.
+/* Turns an interaction log (CSV or TSV, one row per event, with a user,
+ * an item and a time column; a header line naming the columns or none,
+ * see i2v_sessions_header) into sequences: each user's events ordered by
+ * time, split into sessions, one session per line.
  *
  * Input.  RFC 4180: fields may be quoted with '"', a doubled quote inside
  * quotes is one quote, quoted fields may hold delimiters and newlines; a
@@ -63,6 +64,14 @@ extern "C" {
 #define I2V_SESSIONS_MAX_EXAMPLES 10             /* malformed rows kept */
 #define I2V_SESSIONS_REASON_SIZE 192
 
+/* Whether the log's first line names its columns. */
+typedef enum i2v_sessions_header {
+    I2V_HEADER_AUTO = 0, /* a header when a column is given by name, or when the first
+                            line's time field is not a time; else data */
+    I2V_HEADER_YES,
+    I2V_HEADER_NO        /* every line is data; columns are 1-based numbers */
+} i2v_sessions_header;
+
 typedef struct i2v_sessions_params {
     const char *user_column; /* a header name, or a 1-based column number */
     const char *item_column; /* (a name wins over a number when both fit) */
@@ -78,6 +87,7 @@ typedef struct i2v_sessions_params {
     uint64_t memory_bytes;   /* sort budget, >= I2V_SESSIONS_MIN_MEMORY */
     const char *tmpdir;      /* for sorted runs; NULL: $TMPDIR or /tmp */
     uint32_t merge_fanin;    /* runs merged at once, >= 2; 0: the default (64) */
+    i2v_sessions_header header; /* default AUTO */
 } i2v_sessions_params;
 
 /* No gap, no dedup, min_len 1, no cut, min_count 1, no user column,
@@ -94,6 +104,8 @@ typedef struct i2v_sessions_problem {
 /* What a run read, dropped and wrote. */
 typedef struct i2v_sessions_report {
     char delimiter;            /* the one used, given or detected */
+    int header;                /* 1: the first line was a header, 0: data */
+    char header_reason[I2V_SESSIONS_REASON_SIZE]; /* why, when AUTO decided */
     uint64_t rows;             /* data rows (header and blank lines excluded) */
     uint64_t blank_lines;      /* skipped */
     uint64_t events;           /* rows that gave an event */

@@ -5,13 +5,25 @@
 #include <string.h>
 
 #include "cli.h"
+#include "names.h"
 #include "util/grow.h"
 
 i2v_model *answers_open_model(const char *path)
 {
     i2v_model *m = NULL;
     i2v_error err;
-    if (i2v_model_open(path, I2V_FORMAT_AUTO, &m, &err) != I2V_OK) {
+    i2v_status st;
+    if (strcmp(path, "-") == 0) { /* read once, parsed from memory */
+        size_t len;
+        char *bytes = cli_read_whole("-", &len);
+        if (!bytes)
+            return NULL;
+        st = i2v_model_parse(bytes, len, I2V_FORMAT_AUTO, "standard input", &m, &err);
+        free(bytes);
+    } else {
+        st = i2v_model_open(path, I2V_FORMAT_AUTO, &m, &err);
+    }
+    if (st != I2V_OK) {
         cli_fail(&err);
         return NULL;
     }
@@ -92,9 +104,41 @@ static int resolve(query_terms *q, const i2v_model *m, const char *word, size_t 
     return 0;
 }
 
+/* A whole query that is the display name of one item (--names), when it
+ * is no item itself: that item, the query column keeping the name. */
+static int named_query(query_terms *q, const i2v_model *m, const char *line, size_t len)
+{
+    while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+        len--;
+    while (len && (line[0] == ' ' || line[0] == '\t'))
+        line++, len--;
+    int ambiguous;
+    if (!names_loaded() || len == 0 || i2v_model_find(m, line, len) >= 0)
+        return 0;
+    int64_t id = names_find(line, len, &ambiguous);
+    if (id < 0)
+        return ambiguous ? 2 : 0;
+    if (reserve(q, 1, len) != 0)
+        return -2;
+    q->n_positive = q->n_negative = q->n_unknown = 0;
+    q->text_len = 0;
+    append_text(q, line, len);
+    q->n_words = 1;
+    q->positive[q->n_positive++] = (uint32_t)id;
+    return 1;
+}
+
 int query_terms_parse(query_terms *q, const i2v_model *m, const char *line, size_t len, int words,
                       const char *where)
 {
+    int named = named_query(q, m, line, len);
+    if (named == 2) {
+        cli_error("%s: '%.*s' is the name of several items: give the item itself", where,
+                  I2V_QUOTED(len, line));
+        return -1;
+    }
+    if (named != 0)
+        return named < 0 ? -2 : 0;
     q->n_positive = q->n_negative = q->n_words = q->text_len = q->n_unknown = 0;
     /* At most one word per two bytes; never more text than the line. */
     if (reserve(q, len / 2 + 1, len) != 0)
@@ -122,19 +166,35 @@ void answers_print(const i2v_model *m, int json, const char *query, size_t query
                    const i2v_neighbor *answers, uint32_t n)
 {
     for (uint32_t r = 0; r < n; r++) {
-        size_t len;
+        size_t len, name_len = 0;
         const char *item = i2v_model_item(m, answers[r].id, &len);
+        const char *name = names_loaded() ? names_of(answers[r].id, &name_len) : NULL;
         if (json) {
             fputs("{\"query\":", stdout);
             cli_json_string(stdout, query, query_len);
             printf(",\"rank\":%u,\"item\":", r + 1);
             cli_json_string(stdout, item, len);
-            printf(",\"score\":%.6f}\n", (double)answers[r].score);
+            printf(",\"score\":%.6f", (double)answers[r].score);
+            if (names_loaded()) {
+                fputs(",\"name\":", stdout);
+                if (name)
+                    cli_json_string(stdout, name, name_len);
+                else
+                    fputs("null", stdout);
+            }
+            fputs("}\n", stdout);
         } else {
             fwrite(query, 1, query_len, stdout);
             printf("\t%u\t", r + 1);
             fwrite(item, 1, len, stdout);
-            printf("\t%.6f\n", (double)answers[r].score);
+            printf("\t%.6f", (double)answers[r].score);
+            if (names_loaded()) {
+                /* A name's tabs would shift the columns: they print as spaces. */
+                putchar('\t');
+                for (size_t i = 0; name && i < name_len; i++)
+                    putchar(name[i] == '\t' ? ' ' : name[i]);
+            }
+            putchar('\n');
         }
     }
 }

@@ -36,8 +36,17 @@ int cli_usage_error(const char *fmt, ...)
 #endif
     ;
 
-/* Reports getopt's '?' (unknown option / missing value) and returns EXIT_USAGE. */
+/* getopt_long, remembering the long options for cli_bad_option. */
+struct option;
+int cli_getopt_long(int argc, char **argv, const char *shorts, const struct option *longs);
+
+/* Reports getopt's '?' or ':' for the options of the last cli_getopt_long:
+ * a known option without its value, or an unknown one with the closest
+ * known option as a hint ("did you mean '--top'?").  Returns EXIT_USAGE. */
 int cli_bad_option(char **argv);
+
+/* Levenshtein distance of two short strings (-1 past 63 bytes). */
+size_t cli_edit_distance(const char *a, const char *b);
 
 /* Strict number parsing for option `opt`: the whole text must be a number
  * within [min, max].  Prints a usage error and returns -1 otherwise. */
@@ -49,6 +58,10 @@ int cli_parse_double(const char *opt, const char *text, double min, double max, 
  * Prints the reason and returns NULL on failure. */
 FILE *cli_open_input(const char *path);
 void cli_close_input(FILE *f);
+
+/* The whole of a file ("-": standard input) in memory (malloc'ed, *len
+ * bytes); prints why and returns NULL on failure. */
+char *cli_read_whole(const char *path, size_t *len);
 
 /* An output written safely: a regular file is written to a temporary name
  * in the same directory and renamed into place on commit, so a failure or

@@ -36,7 +36,11 @@ static const char analogy_help[] =
     "three items is reported on stderr, the others are still answered, and\n"
     "the exit code is 1.  Questions from standard input are answered in\n"
     "blocks, in input order (3CosAdd by one blocked matrix product, 3CosMul\n"
-    "one scan a question on the threads); an answer never depends on the block.\n";
+    "one scan a question on the threads); an answer never depends on the block.\n"
+    "\nExamples:\n"
+    "  item2vec analogy -m model.i2v king man queen\n"
+    "  item2vec analogy -m model.i2v --method mul paris france berlin\n"
+    "  item2vec analogy -m model.i2v < questions.txt\n";
 
 enum { OPT_METHOD = 256, OPT_RESTRICT, OPT_JSON };
 
@@ -80,7 +84,7 @@ static int parse_analogy_args(int argc, char **argv, analogy_args *a)
     };
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":m:k:t:h", options, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, ":m:k:t:h", options)) != -1) {
         switch (c) {
         case 'm': a->model = optarg; break;
         case 'k': bad = cli_parse_u32("-k", optarg, 1, I2V_MAX_ITEMS, &a->k); break;
@@ -320,8 +324,8 @@ int cmd_analogy(int argc, char **argv)
     int code = parse_analogy_args(argc, argv, &a);
     if (code >= 0)
         return code;
-    cli_file inputs[] = {{"-m", a.model, 0}};
-    if ((code = cli_check_files(inputs, 1, NULL, 0, 1)) >= 0)
+    cli_file inputs[] = {{"-m", a.model, 0}, {"(the questions)", a.n_words ? NULL : "-", 0}};
+    if ((code = cli_check_files(inputs, 2, NULL, 0, 1)) >= 0)
         return code;
     i2v_model *m = answers_open_model(a.model);
     if (!m)

@@ -45,7 +45,10 @@ static const char coldstart_help[] =
     "  -q, --quiet          no summary on stderr (problems are still reported)\n"
     "  -h, --help           this help\n\n"
     "OUT is written to a temporary file beside it and renamed into place, so\n"
-    "an error or a signal never leaves a partial model.\n";
+    "an error or a signal never leaves a partial model.\n"
+    "\nExamples:\n"
+    "  item2vec coldstart -m model.i2v -f features.tsv -o with-new-items.i2v\n"
+    "  item2vec coldstart -m model.i2v -f features.tsv -o out.i2v --method mean\n";
 
 enum { OPT_METHOD = 256, OPT_LAMBDA, OPT_FUSE };
 
@@ -98,7 +101,7 @@ static int parse_args(int argc, char **argv, coldstart_args *a)
     i2v_coldstart_params_default(&a->params);
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":m:f:o:qh", options, NULL)) != -1) {
+    while ((c = cli_getopt_long(argc, argv, ":m:f:o:qh", options)) != -1) {
         int code = parse_option(c, a, argv);
         if (code >= 0)
             return code;

@@ -22,7 +22,10 @@ static const char convert_help[] =
     "      --format F       bin, text or native, whatever OUT's name says\n"
     "  -h, --help           this help\n\n"
     "OUT is written to a temporary file beside it and renamed into place, so\n"
-    "an error or a signal never leaves a partial model.\n";
+    "an error or a signal never leaves a partial model.\n"
+    "\nExamples:\n"
+    "  item2vec convert -m model.i2v -o model.bin\n"
+    "  item2vec convert -m vectors.txt -o vectors.i2v\n";
 
 enum { OPT_FORMAT = 256 };
 
@@ -52,7 +55,7 @@ static int parse_convert_args(int argc, char **argv, const char **model, const c
     };
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":m:o:h", options, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, ":m:o:h", options)) != -1) {
         switch (c) {
         case 'm': *model = optarg; break;
         case 'o': *output = optarg; break;

@@ -64,7 +64,12 @@ static const char eval_help[] =
     "Analogy and pair conventions are those of gensim's evaluate_word_analogies\n"
     "and evaluate_word_pairs, so both report the same figures on one model.\n"
     "Lines of the wrong shape are skipped and reported on stderr with their\n"
-    "numbers; a file with nothing to evaluate is an error (exit 1).\n";
+    "numbers; a file with nothing to evaluate is an error (exit 1).\n"
+    "\nExamples:\n"
+    "  item2vec split -i sessions.txt --train train.txt --test test.txt\n"
+    "  item2vec eval -m model.i2v --next-item test.txt --train train.txt\n"
+    "  item2vec eval -m model.i2v --pairs wordsim353.tsv --analogies questions-words.txt\n"
+    "  item2vec eval -m model.i2v --groups truth.tsv --dims\n";
 
 enum {
     OPT_ANALOGIES = 256, OPT_PAIRS, OPT_NEXT, OPT_DIMS, OPT_GROUPS, OPT_RESTRICT,
@@ -156,7 +161,7 @@ static int parse_eval_args(int argc, char **argv, eval_args *a)
     eval_results *r = &a->r;
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":m:k:h", options, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, ":m:k:h", options)) != -1) {
         switch (c) {
         case 'm': r->model_path = optarg; break;
         case OPT_ANALOGIES: r->analogies_path = optarg; break;
@@ -307,12 +312,16 @@ int cmd_eval(int argc, char **argv)
     if ((code = cli_check_files(inputs, sizeof inputs / sizeof *inputs, NULL, 0, 1)) >= 0)
         return code;
 
-    eval_inputs in;
-    if (open_inputs(&a.r, &in) != 0)
+    i2v_model *model = answers_open_model(a.r.model_path);
+    if (!model)
         return EXIT_RUNTIME;
+    eval_inputs in;
+    if (open_inputs(&a.r, &in) != 0) {
+        i2v_model_free(model);
+        return EXIT_RUNTIME;
+    }
     i2v_error err;
-    i2v_model *model = NULL;
-    i2v_status st = i2v_model_open(a.r.model_path, I2V_FORMAT_AUTO, &model, &err);
+    i2v_status st = I2V_OK;
     a.r.model = model;
     if (st == I2V_OK)
         settle_next_options(&a, model);

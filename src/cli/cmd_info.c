@@ -18,7 +18,10 @@ static const char info_help[] =
     "every value finite, norms and the item index consistent.\n\n"
     "  -m, --model MODEL    native .i2v, word2vec .bin or .txt/.vec\n"
     "      --verify         check the whole file; exit 1 when it is damaged\n"
-    "  -h, --help           this help\n";
+    "  -h, --help           this help\n"
+    "\nExamples:\n"
+    "  item2vec info -m model.i2v\n"
+    "  item2vec info -m model.i2v --verify\n";
 
 enum { OPT_VERIFY = 256 };
 
@@ -94,7 +97,7 @@ int cmd_info(int argc, char **argv)
     const char *path = NULL;
     int verify = 0, c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":m:h", options, NULL)) != -1) {
+    while ((c = cli_getopt_long(argc, argv, ":m:h", options)) != -1) {
         switch (c) {
         case 'm': path = optarg; break;
         case OPT_VERIFY: verify = 1; break;

@@ -6,6 +6,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "names.h"
 #include "files.h"
 #include "eval_report.h"
 
@@ -33,6 +34,8 @@ static const char plot_help[] =
     "      --threads N       t-SNE threads (default: online CPUs); the map is the\n"
     "                        same for any number\n"
     "      --title T         the title (default: the model's file name and method)\n"
+    "      --names FILE      item<TAB>display name lines: names as labels and\n"
+    "                        hover titles instead of ids\n"
     "  -q, --quiet           no summary on stderr\n"
     "  -h, --help            this help\n\n"
     "Vectors are scaled to unit length first, so nearness on the map follows\n"
@@ -48,18 +51,21 @@ static const char plot_help[] =
     "point in a browser shows its item.  Labels are placed where they cover no\n"
     "point and no other label, and left out where there is no room.  Colours\n"
     "repeat after 20 groups; the legend names the most populous ones.  Outputs\n"
-    "are written to a temporary file beside them and renamed into place.\n";
+    "are written to a temporary file beside them and renamed into place.\n"
+    "\nExamples:\n"
+    "  item2vec plot -m model.i2v -o map.svg\n"
+    "  item2vec plot -m model.i2v -o map.svg --groups truth.tsv --method pca\n";
 
 enum {
     OPT_COORDS = 256, OPT_TOP, OPT_ITEMS, OPT_GROUPS, OPT_LABELS, OPT_METHOD, OPT_PERPLEXITY,
-    OPT_ITERATIONS, OPT_SEED, OPT_THREADS, OPT_TITLE
+    OPT_ITERATIONS, OPT_SEED, OPT_THREADS, OPT_TITLE, OPT_NAMES
 };
 
 #define DEFAULT_TOP 2000u
 #define DEFAULT_LABELS 30u
 
 typedef struct plot_args {
-    const char *model, *output, *coords, *items, *groups, *title;
+    const char *model, *output, *coords, *items, *groups, *title, *names;
     uint32_t top, labels;
     int top_given, tsne_given, quiet;
     i2v_projection_params projection;
@@ -87,6 +93,7 @@ static int parse_option(int c, plot_args *a)
     case OPT_ITEMS: a->items = optarg; return 0;
     case OPT_GROUPS: a->groups = optarg; return 0;
     case OPT_TITLE: a->title = optarg; return 0;
+    case OPT_NAMES: a->names = optarg; return 0;
     case 'q': a->quiet = 1; return 0;
     case OPT_TOP:
         a->top_given = 1;
@@ -150,13 +157,14 @@ static int parse_plot_args(int argc, char **argv, plot_args *a)
         {"seed", required_argument, NULL, OPT_SEED},
         {"threads", required_argument, NULL, OPT_THREADS},
         {"title", required_argument, NULL, OPT_TITLE},
+        {"names", required_argument, NULL, OPT_NAMES},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int c, r = 0;
     opterr = 0;
-    while (r == 0 && (c = getopt_long(argc, argv, ":m:o:qh", options, NULL)) != -1) {
+    while (r == 0 && (c = cli_getopt_long(argc, argv, ":m:o:qh", options)) != -1) {
         if (c == '?' || c == ':')
             return cli_bad_option(argv);
         r = parse_option(c, a);
@@ -329,11 +337,14 @@ static int write_map(plot_run *r, i2v_plot_report *report)
     }
     for (uint32_t g = 0; g < n_groups; g++)
         names[g] = i2v_item_groups_name(r->groups, g, NULL);
-    for (uint32_t i = 0; i < r->n; i++)
+    for (uint32_t i = 0; i < r->n; i++) {
+        size_t len;
+        const char *name = names_of(r->ids[i], &len); /* NUL-terminated as loaded */
         points[i] = (i2v_plot_point){r->xy[2 * (size_t)i], r->xy[2 * (size_t)i + 1],
-                                     i2v_model_item(r->model, r->ids[i], NULL),
+                                     name ? name : i2v_model_item(r->model, r->ids[i], NULL),
                                      r->groups ? i2v_item_group(r->groups, r->ids[i])
                                                : I2V_NO_GROUP};
+    }
     sprintf(title, "%s \xe2\x80\x94 %s map", base_name(r->a.model),
             i2v_projection_method_name(r->a.projection.method));
     describe(r, subtitle, sizeof subtitle);
@@ -391,6 +402,8 @@ static int run_plot(plot_run *r)
         return EXIT_RUNTIME;
     if (!(r->model = answers_open_model(r->a.model)))
         return EXIT_RUNTIME;
+    if (r->a.names && names_load(r->a.names, r->model) != 0)
+        return EXIT_RUNTIME;
     /* Options were checked: whatever fails from here on is the data. */
     i2v_plot_report report = {0};
     if (select_items(r) != 0 || read_groups(r) != 0 || project(r) != 0 ||
@@ -419,12 +432,14 @@ int cmd_plot(int argc, char **argv)
     int code = parse_plot_args(argc, argv, &r.a);
     if (code >= 0)
         return code;
-    cli_file in[] = {{"-m", r.a.model, 0}, {"--items", r.a.items, 0}, {"--groups", r.a.groups, 0}};
+    cli_file in[] = {{"-m", r.a.model, 0}, {"--items", r.a.items, 0}, {"--groups", r.a.groups, 0},
+                     {"--names", r.a.names, 0}};
     cli_file out[] = {{"-o", r.a.output, 0}, {"--coords", r.a.coords, 0}};
     int on_stdout = (r.a.output && !strcmp(r.a.output, "-")) || (r.a.coords && !strcmp(r.a.coords, "-"));
-    if ((code = cli_check_files(in, 3, out, 2, on_stdout)) >= 0)
+    if ((code = cli_check_files(in, 4, out, 2, on_stdout)) >= 0)
         return code;
     code = run_plot(&r);
     run_free(&r);
+    names_free();
     return code;
 }

@@ -4,6 +4,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "names.h"
 #include "files.h"
 #include "lines.h"
 #include "options.h"
@@ -30,9 +31,14 @@ static const char recommend_details[] =
     "reported by its line number and skipped, and the exit code is then 1.\n"
     "Lines are answered in blocks (as many as have arrived) by one blocked\n"
     "matrix product on --threads threads, in input order; an answer never\n"
-    "depends on the block it was in.\n";
+    "depends on the block it was in.\n"
+    "\nExamples:\n"
+    "  item2vec recommend -m model.i2v < histories.txt\n"
+    "  item2vec recommend -m model.i2v --with-user -k 20 < users.tsv > recs.tsv\n"
+    "  echo 'item_1 item_7 item_3' | item2vec recommend -m model.i2v -k 5\n";
 
-enum { OPT_WITH_USER = 256, OPT_KEEP_SEEN, OPT_SCORE, OPT_JSON, OPT_CONTEXT, OPT_BLEND };
+enum { OPT_WITH_USER = 256, OPT_KEEP_SEEN, OPT_SCORE, OPT_JSON, OPT_CONTEXT, OPT_BLEND,
+       OPT_NAMES };
 
 #define NONE I2V_PARAM_NONE
 static const cli_option recommend_options[] = {
@@ -49,6 +55,8 @@ static const cli_option recommend_options[] = {
      "cosine (between input vectors)", "predict, or cosine without output vectors"},
     {"threads", 't', "N", NONE, "threads for the blocked product", "online CPUs"},
     {"json", OPT_JSON, NULL, NONE, "JSON lines {\"query\",\"rank\",\"item\",\"score\"}", NULL},
+    {"names", OPT_NAMES, "FILE", NONE, "item<TAB>display name lines: a fifth column (JSON: "
+     "\"name\") with each answer's name", NULL},
     {"help", 'h', NULL, NONE, "this help", NULL},
     CLI_OPTIONS_END,
 };
@@ -60,7 +68,7 @@ static const cli_option recommend_options[] = {
 #define SKIPPED_NAMED 10u /* skipped lines named one by one */
 
 typedef struct recommend_args {
-    const char *model, *input;
+    const char *model, *input, *names;
     i2v_recommend_options options;
     i2v_train_params given;      /* --context, --blend */
     uint32_t given_mask;
@@ -93,7 +101,7 @@ static int parse_recommend_args(int argc, char **argv, recommend_args *a)
     cli_getopt_build(recommend_options, &g);
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, g.shorts, g.longs, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, g.shorts, g.longs)) != -1) {
         const cli_option *o = cli_option_by_key(recommend_options, c);
         if (o && o->param != I2V_PARAM_NONE) {
             char opt[64];
@@ -113,6 +121,7 @@ static int parse_recommend_args(int argc, char **argv, recommend_args *a)
         case OPT_WITH_USER: a->with_user = 1; break;
         case OPT_SCORE: bad = parse_score(optarg, &a->options.score); break;
         case OPT_JSON: a->json = 1; break;
+        case OPT_NAMES: a->names = optarg; break;
         case 'h': return print_recommend_help();
         default: return cli_bad_option(argv);
         }
@@ -311,12 +320,17 @@ int cmd_recommend(int argc, char **argv)
     int code = parse_recommend_args(argc, argv, &a);
     if (code >= 0)
         return code;
-    cli_file inputs[] = {{"-m", a.model, 0}, {"-i", a.input, 0}};
-    if ((code = cli_check_files(inputs, 2, NULL, 0, 1)) >= 0)
+    cli_file inputs[] = {{"-m", a.model, 0}, {"-i", a.input ? a.input : "-", 0},
+                         {"--names", a.names, 0}};
+    if ((code = cli_check_files(inputs, 3, NULL, 0, 1)) >= 0)
         return code;
     i2v_model *m = answers_open_model(a.model);
     if (!m)
         return EXIT_RUNTIME;
+    if (a.names && names_load(a.names, m) != 0) {
+        i2v_model_free(m);
+        return EXIT_RUNTIME;
+    }
     /* The model's defaults, then what the command line gave. */
     i2v_recommend_options o;
     i2v_recommend_options_default(m, &o);
@@ -341,5 +355,6 @@ int cmd_recommend(int argc, char **argv)
     }
     i2v_recommender_free(r);
     i2v_model_free(m);
+    names_free();
     return code;
 }

@@ -10,13 +10,18 @@
 
 static const char sessions_help[] =
     "Usage: item2vec sessions -i FILE --user COL --item COL --time COL [options]\n"
-    "Turns an interaction log (CSV or TSV with a header, one event per row) into\n"
-    "sequences for 'item2vec train': each user's events ordered by time, split\n"
-    "into sessions, one session per line, items separated by spaces.\n\n"
+    "Turns an interaction log (CSV or TSV, one event per row, with a header line\n"
+    "or without) into sequences for 'item2vec train': each user's events ordered\n"
+    "by time, split into sessions, one session per line, items separated by\n"
+    "spaces.\n\n"
     "  -i, --input FILE     the log; - for standard input\n"
     "  -o, --output FILE    where the sessions go (default -: standard output);\n"
     "                       a file is replaced only when the run succeeds\n"
     "      --user COL       user column: a header name or a 1-based number\n"
+    "      --header WHEN    whether the first line names the columns: yes, no, or\n"
+    "                       auto (default): a header when a column is given by\n"
+    "                       name, else when its time field is not a time; what\n"
+    "                       auto decided is said on standard error\n"
     "      --item COL       item column\n"
     "      --time COL       time column\n"
     "      --gap DURATION   start a new session when two consecutive events of a\n"
@@ -55,7 +60,11 @@ static const char sessions_help[] =
     "quoting) are skipped and reported on standard error with their line numbers\n"
     "(the first 10 and the total); the run still succeeds unless --strict.\n"
     "Exit: 0 ok, 1 runtime error (I/O, empty input, no valid row, --strict),\n"
-    "2 usage error (bad option, unknown column).\n";
+    "2 usage error (bad option, unknown column).\n"
+    "\nExamples:\n"
+    "  item2vec sessions -i events.csv --user user_id --item item_id --time ts > sessions.txt\n"
+    "  item2vec sessions -i u.data --header no --user 1 --item 2 --time 4 > sessions.txt\n"
+    "  item2vec sessions -i log.tsv --user u --item i --time t --gap 30m --with-user > users.tsv\n";
 
 #define USEC_PER_SEC 1e6
 #define MAX_GAP_SEC (86400.0 * 1e6) /* a million days */
@@ -182,8 +191,21 @@ typedef struct sessions_args {
 
 enum {
     OPT_USER = 256, OPT_ITEM, OPT_TIME, OPT_GAP, OPT_DELIM, OPT_DEDUP, OPT_MIN_LEN, OPT_MAX_LEN,
-    OPT_MIN_COUNT, OPT_WITH_USER, OPT_MEM, OPT_TMPDIR, OPT_STRICT
+    OPT_MIN_COUNT, OPT_WITH_USER, OPT_MEM, OPT_TMPDIR, OPT_STRICT, OPT_HEADER
 };
+
+static int parse_header(const char *text, i2v_sessions_header *out)
+{
+    if (strcmp(text, "auto") == 0)
+        *out = I2V_HEADER_AUTO;
+    else if (strcmp(text, "yes") == 0)
+        *out = I2V_HEADER_YES;
+    else if (strcmp(text, "no") == 0)
+        *out = I2V_HEADER_NO;
+    else
+        return cli_usage_error("--header: '%s' is not one of yes, no, auto", text), -1;
+    return 0;
+}
 
 /* Returns -1 to go on, else the exit code (help printed or usage error). */
 static int parse_option(int c, sessions_args *a, char **argv)
@@ -201,6 +223,7 @@ static int parse_option(int c, sessions_args *a, char **argv)
     case OPT_DEDUP: p->dedup = 1; return -1;
     case OPT_WITH_USER: p->with_user = 1; return -1;
     case OPT_STRICT: p->strict = 1; return -1;
+    case OPT_HEADER: return parse_header(optarg, &p->header) ? EXIT_USAGE : -1;
     case OPT_TMPDIR: p->tmpdir = optarg; return -1;
     case OPT_MEM: return parse_size(optarg, &p->memory_bytes) ? EXIT_USAGE : -1;
     case OPT_MIN_LEN:
@@ -228,6 +251,7 @@ static int parse_args(int argc, char **argv, sessions_args *a)
         {"min-count", required_argument, NULL, OPT_MIN_COUNT},
         {"with-user", no_argument, NULL, OPT_WITH_USER}, {"mem", required_argument, NULL, OPT_MEM},
         {"tmpdir", required_argument, NULL, OPT_TMPDIR}, {"strict", no_argument, NULL, OPT_STRICT},
+        {"header", required_argument, NULL, OPT_HEADER},
         {"quiet", no_argument, NULL, 'q'},           {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -236,7 +260,7 @@ static int parse_args(int argc, char **argv, sessions_args *a)
     a->output = "-";
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":i:o:qh", options, NULL)) != -1) {
+    while ((c = cli_getopt_long(argc, argv, ":i:o:qh", options)) != -1) {
         int code = parse_option(c, a, argv);
         if (code >= 0)
             return code;
@@ -285,6 +309,8 @@ int cmd_sessions(int argc, char **argv)
     }
     if (cli_output_commit(&out) != 0)
         return EXIT_RUNTIME;
+    if (!a.quiet && a.params.header == I2V_HEADER_AUTO && report.header_reason[0])
+        cli_error("%s: %s (--header yes or no decides otherwise)", in_name, report.header_reason);
     report_summary(&report, a.quiet);
     return EXIT_OK;
 }

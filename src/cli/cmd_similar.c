@@ -7,6 +7,7 @@
 
 #include "answers.h"
 #include "cli.h"
+#include "names.h"
 #include "files.h"
 #include "lines.h"
 
@@ -28,6 +29,13 @@ static const char similar_help[] =
     "                       I = 1..N; parts are contiguous ranges in model\n"
     "                       order, so the outputs of shards 1..N concatenated\n"
     "                       equal the whole --all output\n"
+    "      --shard-index I  the same numbered from 0, with --shards N: I = 0..N-1\n"
+    "      --shards N       (Kubernetes' JOB_COMPLETION_INDEX, Slurm's\n"
+    "                       SLURM_ARRAY_TASK_ID from 0)\n"
+    "      --names FILE     item<TAB>display name lines: a fifth column (JSON:\n"
+    "                       \"name\") with each answer's name, and a query may be\n"
+    "                       an item's name (quoted, blanks and all) when no other\n"
+    "                       item has it\n"
     "      --restrict N     answer only among the first N items (the most\n"
     "                       frequent for trained models; gensim's restrict_vocab)\n"
     "  -t, --threads N      threads for --all and for queries from standard input\n"
@@ -43,9 +51,15 @@ static const char similar_help[] =
     "code is 1.  A zero vector has no neighbours (cosine is undefined).\n"
     "Lines from standard input are answered in blocks (as many as have\n"
     "arrived) by one blocked matrix product, in input order; an answer never\n"
-    "depends on the block it was in.\n";
+    "depends on the block it was in.\n"
+    "\nExamples:\n"
+    "  item2vec similar -m model.i2v item_1\n"
+    "  item2vec similar -m model.i2v -k 5 item_1 item_2\n"
+    "  printf 'item_1\\nitem_2 -item_3\\n' | item2vec similar -m model.i2v\n"
+    "  item2vec similar -m model.i2v --all --shard 1/4 > part1.tsv\n";
 
-enum { OPT_ALL = 256, OPT_SHARD, OPT_RESTRICT, OPT_JSON, OPT_SKIP_UNKNOWN };
+enum { OPT_ALL = 256, OPT_SHARD, OPT_RESTRICT, OPT_JSON, OPT_SKIP_UNKNOWN, OPT_SHARD_INDEX,
+       OPT_SHARDS, OPT_NAMES };
 
 /* Most query lines, and about the most text, answered in one block. */
 #define STDIN_BLOCK_LINES 2048u
@@ -58,7 +72,7 @@ enum { QUERY_MODEL_DAMAGED = 2 };
 #define ALL_CHUNK_ANSWER_BYTES (256u << 20)
 
 typedef struct similar_args {
-    const char *model;
+    const char *model, *names;
     uint32_t k, restrict_to, threads;
     int all, json, skip_unknown;
     uint32_t shard, shards; /* 1-based shard of shards; 0/0 = all */
@@ -95,6 +109,9 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
         {"top", required_argument, NULL, 'k'},
         {"all", no_argument, NULL, OPT_ALL},
         {"shard", required_argument, NULL, OPT_SHARD},
+        {"shard-index", required_argument, NULL, OPT_SHARD_INDEX},
+        {"shards", required_argument, NULL, OPT_SHARDS},
+        {"names", required_argument, NULL, OPT_NAMES},
         {"restrict", required_argument, NULL, OPT_RESTRICT},
         {"threads", required_argument, NULL, 't'},
         {"json", no_argument, NULL, OPT_JSON},
@@ -103,13 +120,18 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
         {NULL, 0, NULL, 0},
     };
     int c, bad = 0;
+    uint32_t index = UINT32_MAX, count = 0; /* --shard-index, --shards */
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":m:k:t:h", options, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, ":m:k:t:h", options)) != -1) {
         switch (c) {
         case 'm': a->model = optarg; break;
         case 'k': bad = cli_parse_u32("-k", optarg, 1, I2V_MAX_ITEMS, &a->k); break;
         case OPT_ALL: a->all = 1; break;
         case OPT_SHARD: bad = parse_shard(optarg, &a->shard, &a->shards) != 0; break;
+        case OPT_SHARD_INDEX:
+            bad = cli_parse_u32("--shard-index", optarg, 0, I2V_MAX_ITEMS - 1, &index);
+            break;
+        case OPT_SHARDS: bad = cli_parse_u32("--shards", optarg, 1, I2V_MAX_ITEMS, &count); break;
         case OPT_RESTRICT:
             bad = cli_parse_u32("--restrict", optarg, 1, I2V_MAX_ITEMS, &a->restrict_to);
             break;
@@ -118,6 +140,7 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
             break;
         case OPT_JSON: a->json = 1; break;
         case OPT_SKIP_UNKNOWN: a->skip_unknown = 1; break;
+        case OPT_NAMES: a->names = optarg; break;
         case 'h':
             return cli_print_help(similar_help);
         default: return cli_bad_option(argv);
@@ -125,6 +148,17 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
     }
     if (bad)
         return EXIT_USAGE;
+    if ((index != UINT32_MAX) != (count != 0))
+        return cli_usage_error("--shard-index I and --shards N go together");
+    if (count && a->shards)
+        return cli_usage_error("give --shard I/N or --shard-index I --shards N, not both");
+    if (count && index >= count)
+        return cli_usage_error("--shard-index %u is out of range: shards are numbered 0..%u",
+                               index, count - 1);
+    if (count) {
+        a->shard = index + 1;
+        a->shards = count;
+    }
     if (!a->model)
         return cli_usage_error("-m MODEL is required");
     a->items = argv + optind;
@@ -348,18 +382,24 @@ int cmd_similar(int argc, char **argv)
     int code = parse_similar_args(argc, argv, &a);
     if (code >= 0)
         return code;
-    cli_file inputs[] = {{"-m", a.model, 0}};
-    if ((code = cli_check_files(inputs, 1, NULL, 0, 1)) >= 0)
+    cli_file inputs[] = {{"-m", a.model, 0}, {"(the queries)", a.n_items || a.all ? NULL : "-", 0},
+                         {"--names", a.names, 0}};
+    if ((code = cli_check_files(inputs, 3, NULL, 0, 1)) >= 0)
         return code;
     i2v_model *m = answers_open_model(a.model);
     if (!m)
         return EXIT_RUNTIME;
+    if (a.names && names_load(a.names, m) != 0) {
+        i2v_model_free(m);
+        return EXIT_RUNTIME;
+    }
     /* More answers than items cannot be. */
     if (a.k > i2v_model_size(m))
         a.k = i2v_model_size(m) ? i2v_model_size(m) : 1;
     if (a.all) {
         code = answer_all(m, &a);
         i2v_model_free(m);
+        names_free();
         return code;
     }
     query_terms q = {0};
@@ -374,6 +414,7 @@ int cmd_similar(int argc, char **argv)
     free(answers);
     query_terms_free(&q);
     i2v_model_free(m);
+    names_free();
     if (cli_flush_stdout() != 0)
         return EXIT_RUNTIME;
     return failed ? EXIT_RUNTIME : EXIT_OK;

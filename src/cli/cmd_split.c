@@ -27,7 +27,10 @@ static const char split_help[] =
     "  -q, --quiet         no summary on stderr\n"
     "  -h, --help          this help\n\n"
     "Each output is written to a temporary file beside it and renamed into\n"
-    "place once both are complete; - writes one of them to standard output.\n";
+    "place once both are complete; - writes one of them to standard output.\n"
+    "\nExamples:\n"
+    "  item2vec split -i sessions.txt --train train.txt --test test.txt\n"
+    "  item2vec split -i sessions.txt --train train.txt --test test.txt --ratio 0.1\n";
 
 enum { OPT_TRAIN = 256, OPT_TEST, OPT_RATIO, OPT_SEED };
 
@@ -52,7 +55,7 @@ static int parse_split_args(int argc, char **argv, split_args *a)
     };
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, ":i:qh", options, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, ":i:qh", options)) != -1) {
         switch (c) {
         case 'i': a->input = optarg; break;
         case OPT_TRAIN: a->train = optarg; break;

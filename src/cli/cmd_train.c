@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <string.h>
 
+#include "answers.h"
 #include "cli.h"
 #include "files.h"
 #include "options.h"
@@ -18,7 +19,12 @@ static const char train_details[] =
     "and one every 10 seconds inside a long epoch (ITEM2VEC_PROGRESS_SECONDS=S\n"
     "sets the interval).\n"
     "The model is written to a temporary file beside MODEL and renamed into\n"
-    "place, so an error or a signal never leaves a partial model.\n";
+    "place, so an error or a signal never leaves a partial model.\n"
+    "\nExamples:\n"
+    "  item2vec train -i sessions.txt -o model.i2v\n"
+    "  item2vec train -i sessions.txt -o model.i2v --dim 64 --window 3 --epochs 20 --ns-exponent 0\n"
+    "  item2vec train -i corpus.txt -o vectors.bin --cbow --min-count 5\n"
+    "  item2vec train -i new.txt --resume model.i2v -o model.i2v\n";
 
 enum { OPT_FORMAT = 256, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SAMPLE, OPT_NS_EXPONENT, OPT_MIN_COUNT,
        OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR, OPT_RESUME, OPT_SUCCESSORS, OPT_CONTEXT, OPT_BLEND,
@@ -123,7 +129,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
     cli_getopt_build(train_options, &g);
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, g.shorts, g.longs, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, g.shorts, g.longs)) != -1) {
         const cli_option *o = cli_option_by_key(train_options, c);
         if (o && o->param != I2V_PARAM_NONE) {
             bad = take_param(a, o, optarg);
@@ -181,12 +187,10 @@ static int settle_params(const train_args *a, const i2v_model *base, i2v_train_p
  * on failure. */
 static i2v_model *open_base(const char *path)
 {
-    i2v_model *base = NULL;
     i2v_error err;
-    if (i2v_model_open(path, I2V_FORMAT_AUTO, &base, &err) != I2V_OK) {
-        cli_fail(&err);
+    i2v_model *base = answers_open_model(path);
+    if (!base)
         return NULL;
-    }
     /* Opening checks the small sections only; every vector is about to be
      * copied and trained on, so damage there is found now, not hours later
      * as a "divergence" or never. */

@@ -41,7 +41,11 @@ static const char tune_details[] =
     "with --threads 1, repeat a run's choice and its model bytes.\n"
     "\n--grid 'dim=32,64 window=2,5 blend=0,1' trains every combination of the\n"
     "training values in full and tries every context and blend on each, instead\n"
-    "of the search.\n";
+    "of the search.\n"
+    "\nExamples:\n"
+    "  item2vec tune -i sessions.txt -o best.i2v\n"
+    "  item2vec tune -i sessions.txt -o best.i2v --budget 30m --metric mrr\n"
+    "  item2vec tune -i sessions.txt -o best.i2v --metric purity --groups truth.tsv\n";
 
 enum { OPT_BUDGET = 256, OPT_METRIC, OPT_GROUPS, OPT_PAIRS, OPT_TRIALS, OPT_MAX_EPOCHS,
        OPT_VALIDATION, OPT_GRID, OPT_JSON, OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_SUCCESSORS,
@@ -195,7 +199,7 @@ static int parse_tune_args(int argc, char **argv, tune_args *a)
     cli_getopt_build(tune_options, &g);
     int c, bad = 0;
     opterr = 0;
-    while (!bad && (c = getopt_long(argc, argv, g.shorts, g.longs, NULL)) != -1) {
+    while (!bad && (c = cli_getopt_long(argc, argv, g.shorts, g.longs)) != -1) {
         const cli_option *o = cli_option_by_key(tune_options, c);
         if (o && o->param != I2V_PARAM_NONE) {
             char opt[64];
@@ -254,45 +258,6 @@ static int parse_tune_args(int argc, char **argv, tune_args *a)
     if (a->has_grid)
         a->o.grid = &a->grid;
     return -1;
-}
-
-/* The whole of a small file (groups, pairs) in memory. */
-static char *read_whole(const char *path, size_t *len)
-{
-    FILE *f = cli_open_input(path);
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *text = malloc(cap);
-    int failed = !text;
-    while (!failed) {
-        if (n == cap) {
-            char *grown = realloc(text, cap * 2);
-            if (!grown) {
-                failed = 1;
-                break;
-            }
-            text = grown;
-            cap *= 2;
-        }
-        size_t got = fread(text + n, 1, cap - n, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    if (failed)
-        cli_error("%s: out of memory reading it", path);
-    else if (ferror(f)) {
-        cli_error("%s: read failed: %s", path, strerror(errno ? errno : EIO));
-        failed = 1;
-    }
-    cli_close_input(f);
-    if (failed) {
-        free(text);
-        return NULL;
-    }
-    *len = n;
-    return text;
 }
 
 /* ---- the report ---------------------------------------------------------- */
@@ -553,13 +518,13 @@ static void print_json(FILE *out, const tune_args *a, const i2v_tune_report *r)
 static int load_texts(tune_args *a)
 {
     if (a->groups) {
-        if (!(a->groups_text = read_whole(a->groups, &a->o.groups_len)))
+        if (!(a->groups_text = cli_read_whole(a->groups, &a->o.groups_len)))
             return -1;
         a->o.groups = a->groups_text;
         a->o.groups_name = a->groups;
     }
     if (a->pairs) {
-        if (!(a->pairs_text = read_whole(a->pairs, &a->o.pairs_len)))
+        if (!(a->pairs_text = cli_read_whole(a->pairs, &a->o.pairs_len)))
             return -1;
         a->o.pairs = a->pairs_text;
         a->o.pairs_name = a->pairs;

@@ -16,7 +16,10 @@ static const char vocab_help[] =
     "  -i, --input FILE    sequences to count; - for standard input\n"
     "      --min-count N   only items seen at least N times (default 1)\n"
     "      --max-vocab N   at most N items, the most frequent (default 0: all)\n"
-    "  -h, --help          this help\n";
+    "  -h, --help          this help\n"
+    "\nExamples:\n"
+    "  item2vec vocab -i sessions.txt | head\n"
+    "  item2vec vocab -i sessions.txt --min-count 5 > counts.tsv\n";
 
 /* Long-only options: codes past any character, so that getopt's optopt
  * never passes for a short option they do not have. */
@@ -39,7 +42,7 @@ int cmd_vocab(int argc, char **argv)
     cut.max_vocab = 0;
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":i:h", options, NULL)) != -1) {
+    while ((c = cli_getopt_long(argc, argv, ":i:h", options)) != -1) {
         switch (c) {
         case 'i': input = optarg; break;
         case OPT_MIN_COUNT:

@@ -55,6 +55,57 @@ int cli_usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* The long options of the command being parsed, for cli_bad_option. */
+static const struct option *current_longs;
+
+int cli_getopt_long(int argc, char **argv, const char *shorts, const struct option *longs)
+{
+    current_longs = longs;
+    return getopt_long(argc, argv, shorts, longs, NULL);
+}
+
+size_t cli_edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(b), row[64];
+    if (n >= sizeof row / sizeof *row || strlen(a) >= 64)
+        return (size_t)-1;
+    for (size_t j = 0; j <= n; j++)
+        row[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t up = row[j], cost = a[i - 1] != b[j - 1];
+            size_t best = diagonal + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = up;
+        }
+    }
+    return row[n];
+}
+
+/* The closest long option to `name` (within 2 edits, or one it starts), or
+ * NULL. */
+static const char *closest_option(const char *name)
+{
+    const char *best = NULL;
+    size_t best_d = 3;
+    for (const struct option *o = current_longs; o && o->name; o++) {
+        size_t d = cli_edit_distance(name, o->name);
+        if (strncmp(o->name, name, strlen(name)) == 0 && strlen(name) >= 3)
+            d = 1;
+        if (d < best_d) {
+            best_d = d;
+            best = o->name;
+        }
+    }
+    return best;
+}
+
 int cli_bad_option(char **argv)
 {
     /* A long option is named as typed: getopt has moved past it, and its
@@ -65,10 +116,24 @@ int cli_bad_option(char **argv)
     int is_char = optopt > ' ' && optopt < 0x7f;
     int in_cluster = is_char && next && next[0] == '-' && next[1] != '-' &&
                      strchr(next + 1, optopt) != NULL;
-    if (arg && strncmp(arg, "--", 2) == 0 && arg[2] && !in_cluster)
-        return cli_usage_error("option '%s' is unknown or needs a value", arg);
-    if (is_char)
-        return cli_usage_error("option '-%c' is unknown or needs a value", optopt);
+    if (arg && strncmp(arg, "--", 2) == 0 && arg[2] && !in_cluster) {
+        char name[64];
+        size_t len = strcspn(arg + 2, "=");
+        snprintf(name, sizeof name, "%.*s", (int)(len < 63 ? len : 63), arg + 2);
+        for (const struct option *o = current_longs; o && o->name; o++)
+            if (strcmp(o->name, name) == 0)
+                return cli_usage_error("option '--%s' needs a value", name);
+        const char *hint = closest_option(name);
+        if (hint)
+            return cli_usage_error("option '--%s' is unknown; did you mean '--%s'?", name, hint);
+        return cli_usage_error("option '--%s' is unknown", name);
+    }
+    if (is_char) {
+        for (const struct option *o = current_longs; o && o->name; o++)
+            if (o->val == optopt && o->has_arg)
+                return cli_usage_error("option '-%c' needs a value", optopt);
+        return cli_usage_error("option '-%c' is unknown", optopt);
+    }
     return cli_usage_error("option '%s' is unknown or needs a value", arg ? arg : "?");
 }
 
@@ -222,6 +287,44 @@ FILE *cli_open_input(const char *path)
         return NULL;
     }
     return f;
+}
+
+char *cli_read_whole(const char *path, size_t *len)
+{
+    FILE *f = cli_open_input(path);
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *text = malloc(cap);
+    int failed = !text;
+    while (!failed) {
+        if (n == cap) {
+            char *grown = realloc(text, cap * 2);
+            if (!grown) {
+                failed = 1;
+                break;
+            }
+            text = grown;
+            cap *= 2;
+        }
+        size_t got = fread(text + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (failed)
+        cli_error("%s: out of memory reading it", path);
+    else if (ferror(f)) {
+        cli_error("%s: read failed: %s", path, strerror(errno ? errno : EIO));
+        failed = 1;
+    }
+    cli_close_input(f);
+    if (failed) {
+        free(text);
+        return NULL;
+    }
+    *len = n;
+    return text;
 }
 
 void cli_close_input(FILE *f)

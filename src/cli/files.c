@@ -95,9 +95,17 @@ int cli_check_files(const cli_file *inputs, size_t n_in, const cli_file *outputs
         stdout_id.dev = st.st_dev;
         stdout_id.ino = st.st_ino;
     }
+    const cli_file *on_stdin = NULL;
     for (size_t i = 0; i < n_in; i++) {
         if (!inputs[i].path)
             continue;
+        if (strcmp(inputs[i].path, "-") == 0) {
+            if (on_stdin)
+                return cli_usage_error("standard input can be read once: %s - and %s - "
+                                       "cannot both read it",
+                                       on_stdin->option, inputs[i].option);
+            on_stdin = &inputs[i];
+        }
         file_id in = identify(inputs[i].path, 0);
         for (size_t o = 0; o < n_out; o++)
             if (!inputs[i].replaced_on_success && same(&in, &out_id[o]))

@@ -16,7 +16,8 @@ typedef struct cli_file {
  * inode, through "./", symlinks and hard links, a file not there yet by
  * its directory and name), no two outputs one file, and, when the command
  * writes its results to standard output, standard output (a regular file)
- * no input.  Devices and FIFOs are never compared.  Returns -1 to go on,
+ * no input; and at most one input "-" (standard input is read once).
+ * Devices and FIFOs are never compared.  Returns -1 to go on,
  * or EXIT_USAGE after a message naming both. */
 int cli_check_files(const cli_file *inputs, size_t n_in, const cli_file *outputs, size_t n_out,
                     int results_on_stdout);

@@ -37,9 +37,29 @@ static void usage(FILE *out)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(out,
-            "\n'item2vec COMMAND --help' describes a command.  --version prints the version.\n"
+            "\n'item2vec COMMAND --help' or 'item2vec help COMMAND' describes a command.\n"
+            "--version prints the version.\n"
             "Exit codes: 0 success, 1 runtime failure (I/O, bad data, unknown item,\n"
             "divergence), 2 usage error.\n");
+}
+
+/* Not a command: the closest ones (as git does), else the list. */
+static int unknown_command(const char *name)
+{
+    fprintf(stderr, "item2vec: '%s' is not a command.\n", name);
+    int hinted = 0;
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (cli_edit_distance(name, commands[i].name) <= 2 ||
+            (strlen(name) >= 3 && strncmp(commands[i].name, name, strlen(name)) == 0)) {
+            fprintf(stderr, "%s  %s\n", hinted ? "" : "\nDid you mean\n",
+                    commands[i].name);
+            hinted = 1;
+        }
+    if (hinted)
+        fputs("\nSee 'item2vec --help' for all of them.\n", stderr);
+    else
+        usage(stderr);
+    return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -50,6 +70,16 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     const char *name = argv[1];
+    if (strcmp(name, "help") == 0 && argc >= 3) { /* item2vec help CMD: CMD --help */
+        char *help_argv[] = {argv[2], "--help", NULL};
+        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+            if (strcmp(argv[2], commands[i].name) == 0) {
+                cli_command = commands[i].name;
+                return commands[i].run(2, help_argv);
+            }
+        name = argv[2];
+        return unknown_command(name);
+    }
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
         usage(stdout);
         return cli_exit_status();
@@ -64,7 +94,5 @@ int main(int argc, char **argv)
             return commands[i].run(argc - 1, argv + 1);
         }
     }
-    fprintf(stderr, "item2vec: '%s' is not a command.\n", name);
-    usage(stderr);
-    return EXIT_USAGE;
+    return unknown_command(name);
 }

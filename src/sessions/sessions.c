@@ -198,6 +198,46 @@ static i2v_status find_column(log_reader *lr, int role, const char *spec, i2v_er
     return I2V_OK;
 }
 
+/* AUTO's decision when every column is a number: the first line is data
+ * when its time field reads as a time. */
+static int first_line_is_data(log_reader *lr)
+{
+    const csv_reader *csv = &lr->csv;
+    size_t at = lr->column[TIME], len;
+    if (csv->defect || at >= csv->n_fields)
+        return 0;
+    const char *f = trimmed_field(csv, at, &len);
+    int64_t t;
+    int data = session_parse_time(f, len, &t) == NULL;
+    snprintf(lr->report->header_reason, sizeof lr->report->header_reason,
+             "%s line %llu as %s: its time field (column %zu) '%.*s' %s a time",
+             data ? "read" : "took", (unsigned long long)csv->record_line,
+             data ? "data" : "the header", at + 1, (int)(len > 40 ? 40 : len), f,
+             data ? "is" : "is not");
+    return data;
+}
+
+/* Columns by number only, against the first line's fields. */
+static i2v_status number_columns(log_reader *lr, const char *const specs[N_ROLES],
+                                 i2v_error *err)
+{
+    for (int role = 0; role < N_ROLES; role++) {
+        if (!all_digits(specs[role]))
+            return i2v_fail(err, I2V_ERR_INVALID,
+                            "%s: without a header line the %s column must be a 1-based number, "
+                            "not '%s'",
+                            lr->name, column_role[role], specs[role]);
+        unsigned long long number = strtoull(specs[role], NULL, 10);
+        if (number < 1 || number > lr->csv.n_fields)
+            return i2v_fail(err, I2V_ERR_INVALID,
+                            "%s: %s column %s is out of range: the first line has %zu fields",
+                            lr->name, column_role[role], specs[role], lr->csv.n_fields);
+        lr->column[role] = (size_t)number - 1;
+        snprintf(lr->column_name[role], sizeof lr->column_name[role], "%llu", number);
+    }
+    return I2V_OK;
+}
+
 static i2v_status read_header(log_reader *lr, i2v_error *err)
 {
     csv_event ev;
@@ -206,13 +246,28 @@ static i2v_status read_header(log_reader *lr, i2v_error *err)
     if (ev == CSV_ERROR)
         return err ? err->code : I2V_ERR_IO;
     if (ev == CSV_END)
-        return i2v_fail(err, I2V_ERR_EMPTY, "%s: the input is empty (no header line)", lr->name);
+        return i2v_fail(err, I2V_ERR_EMPTY, "%s: the input is empty", lr->name);
+    const i2v_sessions_params *p = lr->params;
+    const char *specs[N_ROLES] = {p->user_column, p->item_column, p->time_column};
+    int numbers = all_digits(specs[USER]) && all_digits(specs[ITEM]) && all_digits(specs[TIME]);
+    if (p->header == I2V_HEADER_NO || (p->header == I2V_HEADER_AUTO && numbers)) {
+        i2v_status st = number_columns(lr, specs, err);
+        if (st != I2V_OK)
+            return st;
+        lr->report->header = p->header == I2V_HEADER_NO ? 0 : !first_line_is_data(lr);
+        if (!lr->report->header)
+            return I2V_OK; /* the line read is the first row */
+    } else {
+        lr->report->header = 1;
+        if (p->header == I2V_HEADER_AUTO)
+            snprintf(lr->report->header_reason, sizeof lr->report->header_reason,
+                     "took line %llu as the header: columns are given by name",
+                     (unsigned long long)lr->csv.record_line);
+    }
     if (lr->csv.defect)
         return i2v_fail(err, I2V_ERR_FORMAT, "%s:%llu: the header is malformed: field %zu: %s",
                         lr->name, (unsigned long long)lr->csv.record_line,
                         lr->csv.defect_field, lr->csv.defect);
-    const i2v_sessions_params *p = lr->params;
-    const char *specs[N_ROLES] = {p->user_column, p->item_column, p->time_column};
     for (int role = 0; role < N_ROLES; role++) {
         i2v_status st = find_column(lr, role, specs[role], err);
         if (st != I2V_OK)
@@ -296,9 +351,24 @@ static i2v_status add_event(log_reader *lr, const char *field[N_ROLES], size_t l
     return st;
 }
 
+/* The record the reader holds, as a data row. */
+static i2v_status take_row(log_reader *lr, i2v_error *err)
+{
+    lr->report->rows++;
+    const char *field[N_ROLES];
+    size_t len[N_ROLES];
+    int64_t time_usec;
+    char reason[I2V_SESSIONS_REASON_SIZE];
+    return row_fields(lr, field, len, &time_usec, reason, sizeof reason)
+               ? add_event(lr, field, len, time_usec, err)
+               : note_malformed(lr, reason, err);
+}
+
 static i2v_status read_rows(log_reader *lr, i2v_error *err)
 {
-    for (;;) {
+    /* Without a header, the line read first is the first row. */
+    i2v_status st = lr->report->header ? I2V_OK : take_row(lr, err);
+    while (st == I2V_OK) {
         csv_event ev = csv_reader_next(&lr->csv, err);
         if (ev == CSV_END)
             return I2V_OK;
@@ -308,24 +378,17 @@ static i2v_status read_rows(log_reader *lr, i2v_error *err)
             lr->report->blank_lines++;
             continue;
         }
-        lr->report->rows++;
-        const char *field[N_ROLES];
-        size_t len[N_ROLES];
-        int64_t time_usec;
-        char reason[I2V_SESSIONS_REASON_SIZE];
-        i2v_status st = row_fields(lr, field, len, &time_usec, reason, sizeof reason)
-                            ? add_event(lr, field, len, time_usec, err)
-                            : note_malformed(lr, reason, err);
-        if (st != I2V_OK)
-            return st;
+        st = take_row(lr, err);
     }
+    return st;
 }
 
 static i2v_status check_rows_read(const log_reader *lr, i2v_error *err)
 {
     const i2v_sessions_report *r = lr->report;
     if (r->rows == 0)
-        return i2v_fail(err, I2V_ERR_EMPTY, "%s: no data rows after the header", lr->name);
+        return i2v_fail(err, I2V_ERR_EMPTY, "%s: no data rows%s", lr->name,
+                        r->header ? " after the header" : "");
     if (r->events == 0)
         return i2v_fail(err, I2V_ERR_EMPTY, "%s: no valid row: all %llu data rows are malformed",
                         lr->name, (unsigned long long)r->rows);

@@ -141,7 +141,7 @@ expect_fail "--features is required" 2 "--features FILE is required" \
     "$I2V" coldstart -m "$M" -o "$T/x.i2v"
 expect_fail "-o is required" 2 "-o OUT is required" \
     "$I2V" coldstart -m "$M" --features "$T/features.tsv"
-expect_fail "an unknown option is a usage error" 2 "unknown or needs a value" \
+expect_fail "an unknown option is a usage error" 2 "is unknown" \
     "$I2V" coldstart -m "$M" --features "$T/features.tsv" -o "$T/x.i2v" --bogus
 [ ! -e "$T/x.i2v" ] && pass "usage errors write nothing" || fail "usage errors write nothing"
 run "$I2V" coldstart --help

@@ -50,7 +50,7 @@ expect_train_fail train_negative_epochs 2 "--epochs: '-3' is negative" -i "$SAMP
 expect_train_fail train_bad_alpha 2 "--alpha: 'fast' is not a number" -i "$SAMPLE" -o "$M" --alpha fast
 expect_train_fail train_min_alpha_above_alpha 2 "--min-alpha" -i "$SAMPLE" -o "$M" --alpha 0.01 --min-alpha 0.1
 expect_train_fail train_unknown_option 2 "--frobnicate' is unknown" -i "$SAMPLE" -o "$M" --frobnicate
-expect_train_fail train_missing_option_value 2 "unknown or needs a value" -i "$SAMPLE" -o "$M" --dim
+expect_train_fail train_missing_option_value 2 "option .--dim. needs a value" -i "$SAMPLE" -o "$M" --dim
 expect_train_fail train_needs_output 2 "-o MODEL is required" -i "$SAMPLE"
 expect_fail train_output_in_missing_directory 1 "directory does not exist" \
     "$I2V" train -q -i "$SAMPLE" -o "$T/no/such/dir/model.bin"
