@@ -7,6 +7,9 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 LIBDIR   ?= $(PREFIX)/lib
 INCDIR   ?= $(PREFIX)/include
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share
+PCDIR    ?= $(LIBDIR)/pkgconfig
 BUILD    ?= build
 
 OPT      ?= -O2 -g
@@ -23,12 +26,22 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libitem2vec.a
 BIN      := $(BUILD)/item2vec
 
+# The shared library: its own position-independent objects (the binary keeps
+# the static ones), exporting the i2v_ symbols only, soname libitem2vec.so.MAJOR.
+VERSION  := $(shell sed -n 's/^\#define I2V_VERSION_STRING "\(.*\)"/\1/p' include/item2vec/common.h)
+MAJOR    := $(firstword $(subst ., ,$(VERSION)))
+SONAME   := libitem2vec.so.$(MAJOR)
+SHLIB    := $(BUILD)/libitem2vec.so.$(VERSION)
+PIC_OBJ  := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
+COMMANDS := vocab train similar recommend tune analogy eval convert info sessions split coldstart plot
+MAN_PAGES := $(BUILD)/man/item2vec.1 $(COMMANDS:%=$(BUILD)/man/item2vec-%.1)
+
 TEST_SRC := $(wildcard tests/unit/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard scripts/*.c)
 TOOL_BIN := $(TOOL_SRC:scripts/%.c=$(BUILD)/%)
 
-.PHONY: all test demo install uninstall clean tools
+.PHONY: all test demo install uninstall clean tools man shared
 
 all: $(BIN) $(TOOL_BIN)
 
@@ -40,6 +53,24 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
+
+$(SHLIB): $(PIC_OBJ) src/exports.map
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -shared -Wl,-soname,$(SONAME) -Wl,--version-script=src/exports.map \
+	    -Wl,--no-undefined -o $@ $(PIC_OBJ) $(LDLIBS)
+	ln -sf $(notdir $@) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libitem2vec.so
+
+shared: $(SHLIB)
+
+# Manual pages made from the --help texts (scripts/man.sh).
+$(MAN_PAGES) &: $(BIN) scripts/man.sh
+	sh scripts/man.sh $(BIN) $(BUILD)/man
+
+man: $(MAN_PAGES)
 
 $(BIN): $(CLI_OBJ) $(LIB) $(BIN_EXTRA)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BIN_EXTRA) $(LIB) $(LDLIBS) $(BIN_LDFLAGS)
@@ -65,23 +96,44 @@ demo: $(BIN)
 	$(BIN) train -i data/sessions.txt -o $(BUILD)/demo.i2v --dim 64 --epochs 10
 	$(BIN) similar -m $(BUILD)/demo.i2v item_1
 
-install: $(BIN) $(LIB)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)
+# item2vec.pc is written for the PREFIX of the install itself; a static link
+# also needs libm and pthreads (Libs.private).
+install: $(BIN) $(LIB) $(SHLIB) $(MAN_PAGES)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PCDIR) \
+	    $(DESTDIR)$(INCDIR)/item2vec $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions $(DESTDIR)$(DATADIR)/zsh/site-functions
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/item2vec
 	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libitem2vec.a
-	install -d $(DESTDIR)$(INCDIR)/item2vec
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libitem2vec.so
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCDIR)' '' \
+	    'Name: item2vec' \
+	    'Description: item embeddings from sequences of item ids' \
+	    'Version: $(VERSION)' \
+	    'Libs: -L$${libdir} -litem2vec' \
+	    'Libs.private: -lm -pthread' \
+	    'Cflags: -I$${includedir}' >$(DESTDIR)$(PCDIR)/item2vec.pc
+	chmod 644 $(DESTDIR)$(PCDIR)/item2vec.pc
 	install -m 644 include/item2vec.h $(DESTDIR)$(INCDIR)/item2vec.h
 	install -m 644 include/item2vec/*.h $(DESTDIR)$(INCDIR)/item2vec/
+	install -m 644 $(MAN_PAGES) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 completion/item2vec.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/item2vec
+	install -m 644 completion/_item2vec $(DESTDIR)$(DATADIR)/zsh/site-functions/_item2vec
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/item2vec $(DESTDIR)$(LIBDIR)/libitem2vec.a \
-	      $(DESTDIR)$(INCDIR)/item2vec.h
+	      $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	      $(DESTDIR)$(LIBDIR)/libitem2vec.so $(DESTDIR)$(PCDIR)/item2vec.pc \
+	      $(DESTDIR)$(INCDIR)/item2vec.h $(MAN_PAGES:$(BUILD)/man/%=$(DESTDIR)$(MANDIR)/man1/%) \
+	      $(DESTDIR)$(DATADIR)/bash-completion/completions/item2vec \
+	      $(DESTDIR)$(DATADIR)/zsh/site-functions/_item2vec
 	rm -rf $(DESTDIR)$(INCDIR)/item2vec
 
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(PIC_OBJ:.o=.d)
 
 # The whole test suite built with AddressSanitizer and UBSan: any report
 # fails the run.

@@ -40,7 +40,12 @@ static void usage(FILE *out)
             "\n'item2vec COMMAND --help' or 'item2vec help COMMAND' describes a command.\n"
             "--version prints the version.\n"
             "Exit codes: 0 success, 1 runtime failure (I/O, bad data, unknown item,\n"
-            "divergence), 2 usage error.\n");
+            "divergence), 2 usage error.\n\n"
+            "Examples:\n"
+            "  item2vec sessions -i events.csv --user user_id --item item_id --time ts > sessions.txt\n"
+            "  item2vec train -i sessions.txt -o model.i2v\n"
+            "  item2vec similar -m model.i2v item_1\n"
+            "  item2vec recommend -m model.i2v < histories.txt\n");
 }
 
 /* Not a command: the closest ones (as git does), else the list. */
