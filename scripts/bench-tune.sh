@@ -3,7 +3,8 @@
 #
 #   scripts/bench-tune.sh     (THREADS, BUILD, SHARED_DATA override; BUDGET, 10m,
 #                              the first data set's; SHORT, 2m, the others';
-#                              GRID=0 skips the exhaustive grid;
+#                              GRID=0 skips the exhaustive grid, GRID=only
+#                              runs the second data set and the grid alone;
 #                              ML100K=/path/to/u.data adds MovieLens 100k)
 #
 # Each data set is split into training and test sequences; `tune` sees the
@@ -96,8 +97,10 @@ dataset() {
 }
 
 : >"$W/commands.txt"
-"$BUILD/gensessions" --seed 1 -o "$W/gen1.txt"
-dataset "generated, the generator's defaults" "$W/gen1.txt" "$BUDGET"
+if [ "$GRID" != only ]; then
+    "$BUILD/gensessions" --seed 1 -o "$W/gen1.txt"
+    dataset "generated, the generator's defaults" "$W/gen1.txt" "$BUDGET"
+fi
 "$BUILD/gensessions" --seed 2 --min-len 20 --max-len 80 --zipf 1.5 --chain 0.3 \
     --sessions 10000 -o "$W/gen2.txt"
 dataset "generated, long sessions, popular items, ordered (--chain 0.3)" "$W/gen2.txt" "$SHORT"
@@ -105,10 +108,10 @@ cp "$W/train.txt" "$W/gen2-train.txt"
 cp "$W/test.txt" "$W/gen2-test.txt"
 tune_wall=$(tail -n 1 "$W/time")
 tuned2=$(hr "$W/tuned.i2v" "$W/gen2-test.txt" "$W/gen2-train.txt" | awk '{ print $1, $2 }')
-if [ -f "$DATA/brown.txt" ]; then
+if [ "$GRID" != only ] && [ -f "$DATA/brown.txt" ]; then
     dataset "Brown corpus (10% of sentences held out)" "$DATA/brown.txt" "$SHORT" --ratio 0.1
 fi
-if [ -n "${ML100K:-}" ] && [ -f "$ML100K" ]; then
+if [ "$GRID" != only ] && [ -n "${ML100K:-}" ] && [ -f "$ML100K" ]; then
     { printf 'user\titem\trating\ttime\n'; awk -F'\t' '$1 != 0' "$ML100K"; } >"$W/ml.tsv"
     "$I2V" sessions -q -i "$W/ml.tsv" --user user --item item --time time >"$W/ml.txt"
     dataset "MovieLens 100k (each user's last rating)" "$W/ml.txt" "$SHORT"
@@ -135,6 +138,6 @@ BEGIN {
     print "|---|---|---|"
     printf "| tune --grid, 72 trainings x 9 serving settings | %.4f ± %.4f | %.0f s |\n", g, se(g), gw
     printf "| tune, the search | %.4f ± %.4f | %.0f s |\n", t, se(t), tw
-    printf "\nsearch - grid: %+.4f (%s); time: %.2f of the grid'"'"'s\n", t - g,
-        t - g > e ? "ahead" : g - t > e ? "behind" : "tie, within one standard error", tw / gw
+    verdict = (t - g > e) ? "ahead" : (g - t > e) ? "behind" : "tie, within one standard error"
+    printf "\nsearch - grid: %+.4f (%s); time: %.2f of the grid'"'"'s\n", t - g, verdict, tw / gw
 }'
