@@ -90,11 +90,16 @@ tools: $(TOOL_BIN)
 test: $(BIN) $(TEST_BIN) $(TOOL_BIN)
 	@BUILD=$(BUILD) sh tests/run.sh
 
-# Trains on the bundled sample and prints the neighbours of item_1 (its
-# planted group is every 20th item: item_21, item_41, ...).
+# The main job on the bundled sample: leave-last-out split, training, the
+# neighbours of item_1 (its planted group is every 20th item: item_21,
+# item_41, ...), recommendations for one history, and the held-out next
+# items scored against counting (popular and transition baselines).
 demo: $(BIN)
-	$(BIN) train -i data/sessions.txt -o $(BUILD)/demo.i2v --dim 64 --epochs 10
-	$(BIN) similar -m $(BUILD)/demo.i2v item_1
+	$(BIN) split -q -i data/sessions.txt --train $(BUILD)/demo-train.txt --test $(BUILD)/demo-test.txt
+	$(BIN) train -i $(BUILD)/demo-train.txt -o $(BUILD)/demo.i2v --dim 64 --epochs 10
+	$(BIN) similar -m $(BUILD)/demo.i2v -k 5 item_1
+	echo 'item_1 item_21 item_41' | $(BIN) recommend -m $(BUILD)/demo.i2v -k 5
+	$(BIN) eval -m $(BUILD)/demo.i2v --next-item $(BUILD)/demo-test.txt --train $(BUILD)/demo-train.txt
 
 # item2vec.pc is written for the PREFIX of the install itself; a static link
 # also needs libm and pthreads (Libs.private).
