@@ -33,7 +33,7 @@ MAJOR    := $(firstword $(subst ., ,$(VERSION)))
 SONAME   := libitem2vec.so.$(MAJOR)
 SHLIB    := $(BUILD)/libitem2vec.so.$(VERSION)
 PIC_OBJ  := $(LIB_SRC:%.c=$(BUILD)/pic/%.o)
-COMMANDS := vocab train similar recommend tune analogy eval convert info sessions split coldstart plot
+COMMANDS := vocab train similar recommend tune analogy eval index convert info sessions split coldstart plot
 MAN_PAGES := $(BUILD)/man/item2vec.1 $(COMMANDS:%=$(BUILD)/man/item2vec-%.1)
 
 TEST_SRC := $(wildcard tests/unit/test_*.c)

@@ -31,5 +31,6 @@
 #include "item2vec/tune.h"
 #include "item2vec/sessions.h"
 #include "item2vec/recommend.h"
+#include "item2vec/index.h"
 
 #endif /* ITEM2VEC_H */

@@ -264,13 +264,19 @@ int query_block_add(query_block *b, const query_terms *q, const float *vector,
     return 0;
 }
 
-int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint32_t threads,
-                       int json)
+int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint32_t ef,
+                       uint32_t threads, int json)
 {
     i2v_error err;
     int code = 0;
-    if (b->n > 0 && i2v_nearest_many(m, b->vectors, b->n, b->exclude_start, b->exclude, limit,
-                                     b->k, threads, b->answers, b->n_out, &err) != I2V_OK)
+    i2v_status st = I2V_OK;
+    if (b->n > 0 && ef)
+        st = i2v_nearest_index(m, b->vectors, b->n, b->exclude_start, b->exclude, limit, b->k,
+                               ef, threads, b->answers, b->n_out, &err);
+    else if (b->n > 0)
+        st = i2v_nearest_many(m, b->vectors, b->n, b->exclude_start, b->exclude, limit, b->k,
+                              threads, b->answers, b->n_out, &err);
+    if (st != I2V_OK)
         code = cli_fail(&err);
     for (size_t q = 0; code == 0 && q < b->n; q++)
         answers_print(m, json, b->text + b->text_at[q], b->text_n[q], b->answers + q * b->k,

@@ -70,10 +70,11 @@ int query_block_add(query_block *b, const query_terms *q, const float *vector,
                     const uint32_t *exclude, size_t n_exclude);
 
 /* Answers the block's queries (limit: the rows they may answer, as for
- * i2v_nearest), prints them in order and empties the block.  Returns 0,
+ * i2v_nearest; ef > 0: through the index with that search list), prints
+ * them in order and empties the block.  Returns 0,
  * or the exit code after a failure it has reported (a damaged model). */
-int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint32_t threads,
-                       int json);
+int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint32_t ef,
+                       uint32_t threads, int json);
 
 /* Says on stderr what a recommender over `model` does otherwise than asked
  * (the bits of i2v_recommender_notes). */

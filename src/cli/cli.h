@@ -113,6 +113,7 @@ uint32_t cli_online_cpus(void);
 int cmd_vocab(int argc, char **argv);
 int cmd_train(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
+int cmd_index(int argc, char **argv);
 int cmd_analogy(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_convert(int argc, char **argv);

@@ -286,7 +286,7 @@ static int answer_lines(const i2v_model *m, const analogy_args *a, query_terms *
         }
         if (code == 0)
             code = a->method == I2V_ANALOGY_ADD
-                       ? query_block_answer(&b, m, a->restrict_to, a->threads, a->json)
+                       ? query_block_answer(&b, m, a->restrict_to, 0, a->threads, a->json)
                        : answer_mul_block(m, a, &b, abc);
         if (code == 0 && cli_flush_stdout() != 0)
             break;

@@ -198,6 +198,10 @@ static i2v_model *open_verified_model(const char *path)
         i2v_model_free(m);
         return NULL;
     }
+    if (m && i2v_model_has_index(m)) {
+        cli_error("note: %s: its index is not carried over (items are added); "
+                  "'item2vec index' builds one for the new model", path);
+    }
     return m;
 }
 

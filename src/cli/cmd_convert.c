@@ -13,8 +13,8 @@ static const char convert_help[] =
     ".vec word2vec text, anything else native) or by --format.\n"
     "A native input is verified in full first: every checksum, every value.\n"
     "The word2vec formats keep items and input vectors only: item counts,\n"
-    "training parameters, output weights and successors are dropped, and a\n"
-    "note on stderr says so.  Converting a word2vec file to native gives a model without\n"
+    "training parameters, output weights, successors and the index are dropped,\n"
+    "and a note on stderr says so.  Converting a word2vec file to native gives a model without\n"
     "counts or output weights (queries need neither).\n\n"
     "  -m, --model MODEL    the model to read\n"
     "  -o, --output OUT     where to write; - is standard output (word2vec\n"
@@ -83,7 +83,7 @@ static void note_dropped(const i2v_model *m, const char *output, i2v_format form
 {
     if (format == I2V_FORMAT_NATIVE || i2v_model_size(m) == 0)
         return;
-    const char *parts[4];
+    const char *parts[5];
     int n = 0;
     if (i2v_model_has_counts(m))
         parts[n++] = "item counts";
@@ -93,6 +93,8 @@ static void note_dropped(const i2v_model *m, const char *output, i2v_format form
         parts[n++] = "output weights";
     if (i2v_model_has_successors(m))
         parts[n++] = "successors";
+    if (i2v_model_has_index(m))
+        parts[n++] = "index";
     if (n == 0)
         return;
     char list[128] = "";

@@ -10,12 +10,14 @@
 static const char info_help[] =
     "Usage: item2vec info -m MODEL [--verify]\n"
     "Describes a model: format, file size, items, dimensions, whether it has\n"
-    "item counts and output weights (needed to resume training), and the\n"
-    "training parameters when the format keeps them (native only).  One\n"
+    "item counts and output weights (needed to resume training), successors,\n"
+    "the nearest-neighbour index, and the training parameters when the format\n"
+    "keeps them (native only).  One\n"
     "'key value' line each, the key being one word.\n"
     "Opening a native model checks its header and the checksums of its small\n"
     "sections, not its vectors; --verify reads everything: every checksum,\n"
-    "every value finite, norms and the item index consistent.\n\n"
+    "every value finite, norms and the item index consistent, and every node\n"
+    "of the nearest-neighbour index (its check, layers and links).\n\n"
     "  -m, --model MODEL    native .i2v, word2vec .bin or .txt/.vec\n"
     "      --verify         check the whole file; exit 1 when it is damaged\n"
     "  -h, --help           this help\n"
@@ -59,7 +61,32 @@ static void print_successors(const i2v_model *m)
            (unsigned long long)listed, p ? p->successors : 0);
 }
 
-static void print_info(const i2v_model *m, const char *path)
+/* The index line; 1 when the index is damaged (reported). */
+static int print_index(const i2v_model *m)
+{
+    i2v_index_info info;
+    i2v_error err;
+    if (i2v_model_index_stale(m)) {
+        printf("%-16s%s\n", "index", "stale: built for other vectors, ignored (run item2vec index)");
+        return 0;
+    }
+    if (!i2v_model_has_index(m)) {
+        printf("%-16s%s\n", "index", "no");
+        return 0;
+    }
+    if (i2v_index_describe(m, &info, &err) != I2V_OK) {
+        cli_flush_stdout();
+        cli_error("%s", err.message);
+        return 1;
+    }
+    printf("%-16syes, HNSW: M %u (layer 0: %u), %u layers, ef-construction %u, seed %llu, "
+           "%llu bytes (%.1f an item)\n", "index", info.m, info.m0, info.top_layer + 1,
+           info.ef_construction, (unsigned long long)info.seed, (unsigned long long)info.bytes,
+           (double)info.bytes / i2v_model_size(m));
+    return 0;
+}
+
+static int print_info(const i2v_model *m, const char *path)
 {
     uint32_t n = i2v_model_size(m);
     i2v_format format = i2v_model_format(m);
@@ -83,7 +110,9 @@ static void print_info(const i2v_model *m, const char *path)
         printf("%-16sno\n", "counts");
     printf("%-16s%s\n", "output-weights", i2v_model_has_output(m) ? "yes" : "no");
     print_successors(m);
+    int damaged = print_index(m);
     print_params(i2v_model_params(m));
+    return damaged;
 }
 
 int cmd_info(int argc, char **argv)
@@ -113,13 +142,13 @@ int cmd_info(int argc, char **argv)
     i2v_model *m = answers_open_model(path);
     if (!m)
         return EXIT_RUNTIME;
-    print_info(m, path);
-    int code = EXIT_OK;
-    if (verify) {
+    int code = print_info(m, path) ? EXIT_RUNTIME : EXIT_OK;
+    if (verify && code == EXIT_OK) {
         i2v_error err;
         if (cli_flush_stdout() != 0)
             code = EXIT_RUNTIME;
-        else if (i2v_model_verify(m, &err) != I2V_OK)
+        else if (i2v_model_verify(m, &err) != I2V_OK ||
+                 (i2v_model_has_index(m) && i2v_index_verify(m, &err) != I2V_OK))
             code = cli_fail(&err);
         else
             printf("%-16s%s\n", "verified", "yes: checksums match, all values are finite");

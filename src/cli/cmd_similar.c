@@ -19,7 +19,10 @@ static const char similar_help[] =
     "(a line, or an argument with spaces) looks for the mean of their unit\n"
     "vectors; an item written -ITEM is subtracted: 'paris -france italy'.\n"
     "An item whose name itself starts with '-' is taken as written when the\n"
-    "model has it.  The query's own items are never among the answers.\n\n"
+    "model has it.  The query's own items are never among the answers.\n"
+    "A model with an index ('item2vec index') is answered through it, the\n"
+    "scores being the exact ones but an item now and then missed; --exact\n"
+    "scans every vector.\n\n"
     "  -m, --model MODEL    native .i2v (memory-mapped: a query reads the\n"
     "                       vectors only), word2vec .bin or .txt/.vec\n"
     "  -k, --top N          answers per query (default 10)\n"
@@ -38,7 +41,11 @@ static const char similar_help[] =
     "                       an item's name (quoted, blanks and all) when no other\n"
     "                       item has it\n"
     "      --restrict N     answer only among the first N items (the most\n"
-    "                       frequent for trained models; gensim's restrict_vocab)\n"
+    "                       frequent for trained models; gensim's restrict_vocab);\n"
+    "                       scans every vector\n"
+    "      --exact          scan every vector even when the model has an index\n"
+    "      --ef N           with an index: the search list, at least k (default\n"
+    "                       64); larger finds more of the exact answers, slower\n"
     "  -t, --threads N      threads for --all and for queries from standard input\n"
     "                       (default: online CPUs)\n"
     "      --skip-unknown   leave items the model does not know out of a query\n"
@@ -57,10 +64,11 @@ static const char similar_help[] =
     "  item2vec similar -m model.i2v item_1\n"
     "  item2vec similar -m model.i2v -k 5 item_1 item_2\n"
     "  printf 'item_1\\nitem_2 -item_3\\n' | item2vec similar -m model.i2v\n"
-    "  item2vec similar -m model.i2v --all --shard 1/4 > part1.tsv\n";
+    "  item2vec similar -m model.i2v --all --shard 1/4 > part1.tsv\n"
+    "  item2vec similar -m indexed.i2v --ef 128 item_1\n";
 
 enum { OPT_ALL = 256, OPT_SHARD, OPT_RESTRICT, OPT_JSON, OPT_SKIP_UNKNOWN, OPT_SHARD_INDEX,
-       OPT_SHARDS, OPT_NAMES };
+       OPT_SHARDS, OPT_NAMES, OPT_EXACT, OPT_EF };
 
 /* Most query lines, and about the most text, answered in one block. */
 #define STDIN_BLOCK_LINES 2048u
@@ -75,7 +83,8 @@ enum { QUERY_MODEL_DAMAGED = 2 };
 typedef struct similar_args {
     const char *model, *names;
     uint32_t k, restrict_to, threads;
-    int all, json, skip_unknown;
+    uint32_t ef;    /* through the index with this search list; 0: the exact scan */
+    int all, json, skip_unknown, exact;
     uint32_t shard, shards; /* 1-based shard of shards; 0/0 = all */
     char **items;
     int n_items;
@@ -117,6 +126,8 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
         {"threads", required_argument, NULL, 't'},
         {"json", no_argument, NULL, OPT_JSON},
         {"skip-unknown", no_argument, NULL, OPT_SKIP_UNKNOWN},
+        {"exact", no_argument, NULL, OPT_EXACT},
+        {"ef", required_argument, NULL, OPT_EF},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -142,6 +153,8 @@ static int parse_similar_args(int argc, char **argv, similar_args *a)
         case OPT_JSON: a->json = 1; break;
         case OPT_SKIP_UNKNOWN: a->skip_unknown = 1; break;
         case OPT_NAMES: a->names = optarg; break;
+        case OPT_EXACT: a->exact = 1; break;
+        case OPT_EF: bad = cli_parse_u32("--ef", optarg, 1, 100000, &a->ef); break;
         case 'h':
             return cli_print_help(similar_help);
         default: return cli_bad_option(argv);
@@ -204,8 +217,12 @@ static int answer_text(const i2v_model *m, const similar_args *a, query_terms *q
     if (st == I2V_OK) {
         /* Every query item is left out of the answers, + or -. */
         memcpy(q->positive + q->n_positive, q->negative, q->n_negative * sizeof *q->negative);
-        st = i2v_nearest(m, vector, q->positive, q->n_positive + q->n_negative, a->restrict_to,
-                         a->k, answers, &n, &err);
+        size_t n_ex = q->n_positive + q->n_negative;
+        uint64_t bounds[2] = {0, n_ex};
+        st = a->ef ? i2v_nearest_index(m, vector, 1, bounds, q->positive, 0, a->k, a->ef, 1,
+                                       answers, &n, &err)
+                   : i2v_nearest(m, vector, q->positive, n_ex, a->restrict_to, a->k, answers, &n,
+                                 &err);
     }
     free(vector);
     if (st == I2V_ERR_FORMAT) {
@@ -300,7 +317,7 @@ static int answer_lines(const i2v_model *m, const similar_args *a, query_terms *
             failed |= r > 0;
         }
         if (code == 0)
-            code = query_block_answer(&b, m, a->restrict_to, a->threads, a->json);
+            code = query_block_answer(&b, m, a->restrict_to, a->ef, a->threads, a->json);
         /* A caller feeding queries through a pipe sees each answer now. */
         if (code == 0 && cli_flush_stdout() != 0)
             break;
@@ -358,8 +375,11 @@ static int answer_all(const i2v_model *m, const similar_args *a)
         size_t n = end - at < chunk ? end - at : chunk;
         for (size_t q = 0; q < n; q++)
             ids[q] = at + (uint32_t)q;
-        if (i2v_nearest_items(m, ids, n, a->restrict_to, a->k, a->threads, answers, counts,
-                              &err) != I2V_OK) {
+        i2v_status st = a->ef ? i2v_nearest_items_index(m, ids, n, 0, a->k, a->ef, a->threads,
+                                                        answers, counts, &err)
+                              : i2v_nearest_items(m, ids, n, a->restrict_to, a->k, a->threads,
+                                                  answers, counts, &err);
+        if (st != I2V_OK) {
             code = cli_fail(&err);
             break;
         }
@@ -397,6 +417,18 @@ int cmd_similar(int argc, char **argv)
     /* More answers than items cannot be. */
     if (a.k > i2v_model_size(m))
         a.k = i2v_model_size(m) ? i2v_model_size(m) : 1;
+    /* The index unless told otherwise; its list at least k long. */
+    if (!a.exact && a.restrict_to == 0 && i2v_model_has_index(m)) {
+        if (a.ef == 0)
+            a.ef = I2V_INDEX_DEFAULT_EF;
+        if (a.ef < a.k)
+            a.ef = a.k;
+    } else {
+        if (!a.exact && i2v_model_index_stale(m))
+            cli_error("note: %s: its index was built for other vectors and is ignored "
+                      "(scanning); 'item2vec index' builds it again", a.model);
+        a.ef = 0;
+    }
     if (a.all) {
         code = answer_all(m, &a);
         i2v_model_free(m);

@@ -199,6 +199,10 @@ static i2v_model *open_base(const char *path)
         i2v_model_free(base);
         return NULL;
     }
+    if (i2v_model_has_index(base)) {
+        cli_error("note: %s: its index is not carried over (the vectors change); "
+                  "'item2vec index' builds one for the new model", path);
+    }
     return base;
 }
 

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"tune", cmd_tune, "find the training settings that win on your own data, within a budget"},
     {"analogy", cmd_analogy, "A is to B as C is to ?  (3CosAdd, or 3CosMul)"},
     {"eval", cmd_eval, "analogy accuracy, pair correlation, next-item HR/MRR/NDCG, dimension"},
+    {"index", cmd_index, "add a nearest-neighbour index (HNSW) to a model: similar in microseconds"},
     {"convert", cmd_convert, "a model into another format (native, word2vec binary/text)"},
     {"info", cmd_info, "what a model holds; --verify checks the whole file"},
     {"sessions", cmd_sessions, "interaction logs (CSV/TSV) to sequences, one session per line"},

@@ -149,6 +149,7 @@ void i2v_model_free(i2v_model *m)
         return;
     for (size_t i = 0; i < sizeof m->owned / sizeof m->owned[0]; i++)
         free(m->owned[i]);
+    free(m->graph_owned);
     if (m->mapping)
         munmap(m->mapping, m->mapping_len);
     free(m);

@@ -35,6 +35,14 @@ struct i2v_model {
     const uint64_t *succ_total;
     const i2v_successor *succ;
 
+    /* The nearest-neighbour graph (query/hnsw.h), a native file's section
+     * 9 or built in memory, or NULL; graph_stale: the file had one built
+     * for other vectors, ignored. */
+    const unsigned char *graph;
+    uint64_t graph_size;
+    int graph_stale;
+    unsigned char *graph_owned; /* a graph built in memory: freed with the model */
+
     /* Item index: open addressing over index_slots (a power of two) slots
      * holding id + 1 (0 = empty), probed linearly from hash & (slots-1). */
     const uint32_t *index;
@@ -80,6 +88,15 @@ i2v_status model_new(const char *name, i2v_model **out, i2v_error *err);
 /* The first row in [first, end) holding a NaN or an infinity, or end. */
 uint32_t model_first_nonfinite_row(const float *rows, uint32_t dim, uint32_t first,
                                    uint32_t end);
+
+/* Where a graph section records the checksum of the input vectors it was
+ * built for (u64): a writer keeps the graph only when the vectors it
+ * writes have that checksum. */
+#define MODEL_GRAPH_INPUT_SUM_AT 40u
+
+/* The native format's checksum of len bytes (the one its section table
+ * holds). */
+uint64_t model_checksum(const void *data, size_t len);
 
 /* 1 on a little-endian machine: the formats store little-endian values. */
 int model_host_is_little_endian(void);

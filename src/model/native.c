@@ -11,7 +11,7 @@
  *       24    8  items n
  *       32    4  dimensions d
  *       36    4  flags: 1 output vectors, 2 counts, 4 training parameters,
- *                8 successors
+ *                8 successors, 16 graph
  *       40    8  index slots (a power of two, > n)
  *       48   72  training parameters: window, negative, epochs, threads
  *                (u32); min_count, max_vocab (u64); alpha, min_alpha,
@@ -48,7 +48,10 @@
  *                   successors are pairs start[i] .. start[i + 1], most
  *                   frequent first, ties by item; total[i] transitions
  *                   out of item i were counted
- *   9 graph         reserved, empty
+ *   9 graph         (empty without flag 16) the nearest-neighbour index,
+ *                   laid out as query/hnsw.h describes; it records the
+ *                   checksum of the input vectors it was built for, and
+ *                   a graph whose vectors changed is ignored (stale)
  *
  * The small sections come first so that opening a file reads one
  * contiguous prefix.  Opening checks the header, the bounds, sizes and
@@ -83,7 +86,7 @@
 #define NATIVE_ENTRY_BYTES 32u
 
 enum { FLAG_OUTPUT = 1u, FLAG_COUNTS = 2u, FLAG_PARAMS = 4u, FLAG_SUCCESSORS = 8u,
-       FLAGS_KNOWN = 15u, FLAGS_KNOWN_V1 = 7u };
+       FLAG_GRAPH = 16u, FLAGS_KNOWN = 31u, FLAGS_KNOWN_V1 = 7u };
 
 enum {
     SEC_NAME_OFFSETS, SEC_NAME_LENGTHS, SEC_NAMES, SEC_COUNTS,
@@ -188,6 +191,8 @@ static uint64_t checksum_of(const void *data, size_t len)
     checksum_update(&c, data, len);
     return checksum_final(&c);
 }
+
+uint64_t model_checksum(const void *data, size_t len) { return checksum_of(data, len); }
 
 /* ---- little-endian fields ------------------------------------------ */
 
@@ -338,6 +343,7 @@ static const void *section_array(const i2v_model *m, const float *norms, int s)
     case SEC_INDEX: return m->index;
     case SEC_INPUT: return m->input;
     case SEC_OUTPUT: return m->output;
+    case SEC_GRAPH: return m->graph;
     }
     return NULL;
 }
@@ -363,6 +369,16 @@ static void plan_layout(const i2v_model *m, const float *norms, native_layout *l
     l->size[SEC_INPUT] = n * row_bytes;
     l->size[SEC_OUTPUT] = m->output ? n * row_bytes : 0;
     l->size[SEC_SUCCESSORS] = m->succ ? successors_bytes(n, m->succ_start[n]) : 0;
+    /* A graph is written only beside the vectors it was built for. */
+    uint64_t input_sum = checksum_of(m->input, l->size[SEC_INPUT]);
+    if (m->graph && m->graph_size > MODEL_GRAPH_INPUT_SUM_AT + 8) {
+        uint64_t built_for;
+        memcpy(&built_for, m->graph + MODEL_GRAPH_INPUT_SUM_AT, 8);
+        if (built_for == input_sum) {
+            l->size[SEC_GRAPH] = m->graph_size;
+            l->flags |= FLAG_GRAPH;
+        }
+    }
     uint64_t at = NATIVE_HEADER_BYTES;
     for (int s = 0; s < SEC_COUNT; s++) {
         l->offset[s] = at;
@@ -382,6 +398,8 @@ static void plan_layout(const i2v_model *m, const float *norms, native_layout *l
             else if (m->succ)
                 emit_successors(m, checksum_sink, &c);
             l->checksum[s] = checksum_final(&c);
+        } else if (s == SEC_INPUT) {
+            l->checksum[s] = input_sum;
         } else {
             l->checksum[s] = checksum_of(section_array(m, norms, s), l->size[s]);
         }
@@ -523,6 +541,8 @@ static i2v_status check_preamble(const unsigned char *d, size_t len, const char 
  * I2V_MAX_DIM and slots <= 2^32 keep every product far below 2^64. */
 #define SIZE_AT_LEAST_N UINT64_MAX
 #define SIZE_FROM_ROWS (UINT64_MAX - 1)
+#define SIZE_GRAPH (UINT64_MAX - 2) /* its own header says (query/hnsw.h) */
+#define GRAPH_HEADER_BYTES 64u
 
 static void expected_sizes(uint64_t n, uint64_t dim, uint64_t slots, uint32_t flags,
                            uint64_t *size)
@@ -536,7 +556,7 @@ static void expected_sizes(uint64_t n, uint64_t dim, uint64_t slots, uint32_t fl
     size[SEC_INPUT] = n * dim * 4;
     size[SEC_OUTPUT] = (flags & FLAG_OUTPUT) ? n * dim * 4 : 0;
     size[SEC_SUCCESSORS] = (flags & FLAG_SUCCESSORS) ? SIZE_FROM_ROWS : 0;
-    size[SEC_GRAPH] = 0;
+    size[SEC_GRAPH] = (flags & FLAG_GRAPH) ? SIZE_GRAPH : 0;
 }
 
 static i2v_status read_counts(const unsigned char *d, const char *name, uint64_t *n,
@@ -590,6 +610,8 @@ static i2v_status read_table(const unsigned char *d, size_t len, const char *nam
         int bad_size = want[s] == SIZE_AT_LEAST_N  ? l->size[s] < n
                        : want[s] == SIZE_FROM_ROWS ? l->size[s] < successors_bytes(n, 0) ||
                                                          l->size[s] % 8 != 0
+                       : want[s] == SIZE_GRAPH     ? l->size[s] < GRAPH_HEADER_BYTES ||
+                                                         l->size[s] % 4 != 0
                                                    : l->size[s] != want[s];
         if (bad_size)
             snprintf(what, sizeof what, "the %s section has the wrong size", section_name[s]);
@@ -679,6 +701,16 @@ static void point_into(i2v_model *m, const unsigned char *d, const native_layout
     m->input = (const float *)(const void *)section_bytes(d, l, SEC_INPUT);
     m->output = (l->flags & FLAG_OUTPUT)
                     ? (const float *)(const void *)section_bytes(d, l, SEC_OUTPUT) : NULL;
+    if (l->flags & FLAG_GRAPH) {
+        const unsigned char *g = section_bytes(d, l, SEC_GRAPH);
+        uint64_t built_for = get_u64(g + MODEL_GRAPH_INPUT_SUM_AT);
+        if (built_for == l->checksum[SEC_INPUT]) {
+            m->graph = g;
+            m->graph_size = l->size[SEC_GRAPH];
+        } else {
+            m->graph_stale = 1;
+        }
+    }
     if (l->flags & FLAG_SUCCESSORS) {
         const unsigned char *p = section_bytes(d, l, SEC_SUCCESSORS);
         m->succ_start = (const uint64_t *)(const void *)p;

@@ -102,7 +102,7 @@ else
 fi
 
 # --- manual pages ----------------------------------------------------------------
-for cmd in "" vocab train similar recommend tune analogy eval convert info sessions split coldstart plot; do
+for cmd in "" vocab train similar recommend tune analogy eval index convert info sessions split coldstart plot; do
     page=$P/share/man/man1/item2vec${cmd:+-$cmd}.1
     "$P/bin/item2vec" $cmd --help >"$T/help"
     # Every option of the help, as the page spells it once roff escapes are read.

@@ -18,7 +18,7 @@ expect_fail "a mistyped long option names the closest one" 2 "'--topk' is unknow
 run "$I2V" help recommend
 [ "$rc" -eq 0 ] && grep -q '^Usage: item2vec recommend' "$T/out" && pass "item2vec help CMD prints CMD's help" ||
     fail "item2vec help CMD prints CMD's help" "exit $rc"
-for cmd in vocab train similar recommend analogy eval convert info sessions split coldstart plot tune; do
+for cmd in vocab train similar recommend analogy eval index convert info sessions split coldstart plot tune; do
     run "$I2V" "$cmd" --help
     n=$(sed -n '/^Examples:$/,$p' "$T/out" | grep -c '^  item2vec ')
     [ "$rc" -eq 0 ] && [ "$n" -ge 2 ] && pass "$cmd --help ends with examples ($n)" ||

@@ -33,6 +33,7 @@ head -n 5 "$T/test.txt" | awk '{ NF = NF - 1; print }' >"$T/histories.txt"
 M="--dim 8 --epochs 1 --threads 1 --min-count 1 -q"
 "$PLAIN" train -i "$T/s.txt" -o "$T/model.i2v" $M || exit 1
 "$PLAIN" convert -m "$T/model.i2v" -o "$T/model.txt" || exit 1
+"$PLAIN" index -q -t 1 -m "$T/model.i2v" -o "$T/indexed.i2v" || exit 1
 printf 'user,item,time\nu1,a,1\nu1,b,2\nu2,a,5\nu2,c,9\nu1,c,3000\n' >"$T/events.csv"
 printf 'item_1 item_2 3\nitem_3 item_5 1\nitem_2 item_9 2\nitem_4 item_8 5\n' >"$T/pairs.txt"
 printf 'item_1 item_2 item_3 item_4\nitem_5 item_6 item_7 item_8\n' >"$T/questions.txt"
@@ -110,11 +111,14 @@ scenario train-bin "$T/out.bin" train -i "$T/train.txt" -o "$T/out.bin" $M
 scenario resume "$T/out.i2v" train -i "$T/test.txt" --resume "$T/model.i2v" -o "$T/out.i2v" $M
 scenario similar - similar -m "$T/model.i2v" -k 3 -t 1 item_1 item_2
 scenario similar-txt - similar -m "$T/model.txt" -k 3 -t 1 item_1
+scenario similar-index - similar -m "$T/indexed.i2v" -k 3 -t 1 item_1 item_2
+scenario index "$T/out.i2v" index -q -t 1 -m "$T/model.i2v" -o "$T/out.i2v"
 scenario analogy - analogy -m "$T/model.i2v" -k 2 -t 1 item_1 item_2 item_3
 scenario recommend - recommend -m "$T/model.i2v" -k 3 -t 1 -i "$T/histories.txt"
 scenario eval - eval -m "$T/model.i2v" --next-item "$T/test.txt" --train "$T/train.txt" \
     --pairs "$T/pairs.txt" --analogies "$T/questions.txt" --dims
 scenario info - info -m "$T/model.i2v" --verify
+scenario info-index - info -m "$T/indexed.i2v" --verify
 scenario convert "$T/out.txt" convert -m "$T/model.i2v" -o "$T/out.txt"
 scenario sessions "$T/out.txt" sessions -q -i "$T/events.csv" --user user --item item \
     --time time -o "$T/out.txt"

@@ -115,6 +115,18 @@ static inline void fuzz_queries(const i2v_model *m)
     uint32_t ids[4] = {0, last, middle, last};
     i2v_nearest_items(m, ids, 4, 0, k, 1, answers, counts, &err);
     i2v_nearest_items(m, ids, 4, 2, k, 2, answers, counts, &err);
+    /* Through the index, when there is one: a damaged graph is refused,
+     * never walked past its arrays. */
+    if (i2v_model_has_index(m)) {
+        i2v_index_info info;
+        i2v_index_describe(m, &info, &err);
+        i2v_index_verify(m, &err);
+        if (i2v_nearest_items_index(m, ids, 4, 0, k, 8, 2, answers, counts, &err) == I2V_OK)
+            for (uint32_t j = 0; j < 4; j++)
+                for (uint32_t x = 0; x < counts[j]; x++)
+                    if (answers[j * k + x].id >= n || answers[j * k + x].id == ids[j])
+                        fuzz_fail("the index answered an id out of range or excluded", NULL);
+    }
     /* recommend with a blend: a damaged successors section is refused when
      * the recommender is made, never read past. */
     i2v_recommend_options ro;

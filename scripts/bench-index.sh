@@ -1,0 +1,104 @@
+#!/bin/sh
+# The nearest-neighbour index measured from the outside:
+#
+#   scripts/bench-index.sh      (BUILD, THREADS; SIZES "100000 1000000",
+#                                DIMS "64 128", QUERIES 10000, EFS "16 32 64 128 256")
+#
+# For each size and dimension: generated sessions over that many items
+# (groups of 100), a model trained by item2vec on them, then
+#   - `index` on THREADS threads: wall time, peak memory, bytes per item;
+#   - QUERIES random items answered from standard input, exactly (the
+#     blocked scan) and through the index at each --ef, on 1 and THREADS
+#     threads: queries/s and recall@10 against the exact answers;
+#   - one `similar` process, warm page cache (hyperfine when installed);
+#   - `similar --all` through the index against the exact --all, the
+#     exact one on a shard and extrapolated when the model is large.
+# Prints Markdown on stdout.
+set -eu
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+THREADS=${THREADS:-2}
+SIZES=${SIZES:-100000 1000000}
+DIMS=${DIMS:-64 128}
+QUERIES=${QUERIES:-10000}
+EFS=${EFS:-16 32 64 128 256}
+I2V=$BUILD/item2vec
+make -s "$I2V" "$BUILD/gensessions"
+W=$(mktemp -d "${TMPDIR:-/tmp}/item2vec-bench-index.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+
+# timed OUT CMD...: wall seconds and peak MB of one run ("s mb"), stdout in OUT.
+timed() {
+    out=$1
+    shift
+    /usr/bin/time -f "%e %M" -o "$W/time" "$@" >"$out" 2>"$W/err" || {
+        cat "$W/err" >&2
+        exit 1
+    }
+    awk '{ printf "%s %.0f\n", $1, $2 / 1024 }' "$W/time"
+}
+
+# recall GOT WANT: the share of WANT's (query, item) pairs GOT has.
+recall() {
+    awk -F'\t' 'NR == FNR { want[$1 "\t" $3] = 1; n++; next } ($1 "\t" $3) in want { hit++ }
+        END { printf "%.4f", n ? hit / n : 0 }' "$2" "$1"
+}
+
+echo "## The nearest-neighbour index (HNSW), $(nproc) cores"
+echo
+for size in $SIZES; do
+    sessions=$((size * 2))
+    "$BUILD/gensessions" --seed 11 --items "$size" --groups $((size / 100)) --sessions "$sessions" \
+        --min-len 5 --max-len 40 -o "$W/s.txt"
+    for dim in $DIMS; do
+        M=$W/m.i2v
+        set -- $(timed /dev/null "$I2V" train -q -i "$W/s.txt" -o "$M" --dim "$dim" --epochs 3 \
+            --min-count 1 --threads "$THREADS")
+        train_s=$1
+        items=$("$I2V" info -m "$M" | awk '$1 == "items" { print $2 }')
+        set -- $(timed /dev/null "$I2V" index -q -m "$M" -o "$W/x.i2v" -t "$THREADS")
+        build_s=$1 build_mb=$2
+        bytes=$("$I2V" info -m "$W/x.i2v" | sed -n 's/^index.* \([0-9]*\) bytes (\([0-9.]*\) an item).*/\2/p')
+        echo "### $items items x $dim dimensions (trained in $train_s s)"
+        echo
+        echo "Index built in $build_s s on $THREADS threads, peak $build_mb MB; $bytes bytes an item."
+        echo
+        "$I2V" similar -m "$M" --all -k 1 | awk -F'\t' '{ print $1 }' |
+            awk -v n="$QUERIES" -v seed=5 'BEGIN { srand(seed) } { a[NR] = $0 }
+                END { for (i = 0; i < n; i++) print a[1 + int(rand() * NR)] }' >"$W/q.txt"
+        echo "| search | threads | queries/s | recall@10 |"
+        echo "|---|---|---|---|"
+        for t in 1 "$THREADS"; do
+            set -- $(timed "$W/exact.tsv" "$I2V" similar -m "$M" -k 10 -t "$t" <"$W/q.txt")
+            exact_qps=$(awk -v s="$1" -v n="$QUERIES" 'BEGIN { printf "%.0f", n / s }')
+            echo "| exact (blocked scan) | $t | $exact_qps | 1 |"
+            for ef in $EFS; do
+                set -- $(timed "$W/ann.tsv" "$I2V" similar -m "$W/x.i2v" -k 10 --ef "$ef" -t "$t" <"$W/q.txt")
+                qps=$(awk -v s="$1" -v n="$QUERIES" 'BEGIN { printf "%.0f", n / s }')
+                echo "| index, --ef $ef | $t | $qps ($(awk -v a="$qps" -v b="$exact_qps" 'BEGIN { printf "%.0fx", a / b }')) | $(recall "$W/ann.tsv" "$W/exact.tsv") |"
+            done
+        done
+        echo
+        one=$(head -n 1 "$W/q.txt")
+        if command -v hyperfine >/dev/null 2>&1; then
+            hyperfine -N -w 3 -r 20 --export-json "$W/h.json" \
+                "$I2V similar -m $W/x.i2v $one" "$I2V similar -m $W/x.i2v --exact $one" >/dev/null 2>&1
+            awk '/"command"/ { c = ($0 ~ /--exact/) ? "exact scan" : "index" } /"median"/ { gsub(/[^0-9.e-]/, "", $2); printf "One similar process, warm (median of 20): %s %.1f ms\n", c, $2 * 1000 }' "$W/h.json"
+            echo
+        fi
+        set -- $(timed "$W/all-ann.tsv" "$I2V" similar -m "$W/x.i2v" --all -k 10 -t "$THREADS")
+        all_s=$1
+        if [ "$items" -le 200000 ]; then
+            set -- $(timed "$W/all-exact.tsv" "$I2V" similar -m "$M" --all -k 10 -t "$THREADS")
+            exact_all="$1 s"
+            r=$(recall "$W/all-ann.tsv" "$W/all-exact.tsv")
+        else
+            set -- $(timed "$W/part.tsv" "$I2V" similar -m "$M" --all -k 10 -t "$THREADS" --shard 1/100)
+            exact_all="$(awk -v s="$1" 'BEGIN { printf "%.0f", s * 100 }') s (shard 1 of 100: $1 s, times 100)"
+            awk -F'\t' 'NR == FNR { q[$1] = 1; next } $1 in q' "$W/part.tsv" "$W/all-ann.tsv" >"$W/all-ann-part.tsv"
+            r=$(recall "$W/all-ann-part.tsv" "$W/part.tsv")
+        fi
+        echo "similar --all -k 10 on $THREADS threads: through the index $all_s s, exact $exact_all; recall@10 $r."
+        echo
+    done
+done
