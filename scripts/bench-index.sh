@@ -2,7 +2,9 @@
 # The nearest-neighbour index measured from the outside:
 #
 #   scripts/bench-index.sh      (BUILD, THREADS; SIZES "100000 1000000",
-#                                DIMS "64 128", QUERIES 10000, EFS "16 32 64 128 256")
+#                                DIMS "64 128", QUERIES 10000, EFS "16 32 64 128 256";
+#                                KEEP=DIR keeps the sessions and trained models
+#                                there and uses them again)
 #
 # For each size and dimension: generated sessions over that many items
 # (groups of 100), a model trained by item2vec on them, then
@@ -46,15 +48,20 @@ recall() {
 
 echo "## The nearest-neighbour index (HNSW), $(nproc) cores"
 echo
+K=${KEEP:-$W}
+mkdir -p "$K"
 for size in $SIZES; do
-    sessions=$((size * 2))
-    "$BUILD/gensessions" --seed 11 --items "$size" --groups $((size / 100)) --sessions "$sessions" \
-        --min-len 5 --max-len 40 -o "$W/s.txt"
+    S=$K/s-$size.txt
+    [ -s "$S" ] || "$BUILD/gensessions" --seed 11 --items "$size" --groups $((size / 100)) \
+        --sessions $((size * 2)) --min-len 5 --max-len 40 -o "$S"
     for dim in $DIMS; do
-        M=$W/m.i2v
-        set -- $(timed /dev/null "$I2V" train -q -i "$W/s.txt" -o "$M" --dim "$dim" --epochs 3 \
-            --min-count 1 --threads "$THREADS")
-        train_s=$1
+        M=$K/m-$size-$dim.i2v
+        if [ ! -s "$M" ] || [ ! -s "$M.train-seconds" ]; then
+            set -- $(timed /dev/null "$I2V" train -q -i "$S" -o "$M" --dim "$dim" --epochs 3 \
+                --min-count 1 --threads "$THREADS")
+            echo "$1" >"$M.train-seconds"
+        fi
+        train_s=$(cat "$M.train-seconds")
         items=$("$I2V" info -m "$M" | awk '$1 == "items" { print $2 }')
         set -- $(timed /dev/null "$I2V" index -q -m "$M" -o "$W/x.i2v" -t "$THREADS")
         build_s=$1 build_mb=$2
@@ -63,9 +70,12 @@ for size in $SIZES; do
         echo
         echo "Index built in $build_s s on $THREADS threads, peak $build_mb MB; $bytes bytes an item."
         echo
-        "$I2V" similar -m "$M" --all -k 1 | awk -F'\t' '{ print $1 }' |
-            awk -v n="$QUERIES" -v seed=5 'BEGIN { srand(seed) } { a[NR] = $0 }
-                END { for (i = 0; i < n; i++) print a[1 + int(rand() * NR)] }' >"$W/q.txt"
+        # QUERIES item occurrences drawn at random from the sessions: popular
+        # items are asked about more often, as in use.
+        words=$(wc -w <"$S")
+        awk -v p="$(awk -v q="$QUERIES" -v w="$words" 'BEGIN { print 2 * q / w }')" -v seed=5 '
+            BEGIN { srand(seed) } { for (i = 1; i <= NF; i++) if (rand() < p) print $i }' "$S" |
+            head -n "$QUERIES" >"$W/q.txt"
         echo "| search | threads | queries/s | recall@10 |"
         echo "|---|---|---|---|"
         for t in 1 "$THREADS"; do
