@@ -1,6 +1,6 @@
 #!/bin/sh
 # The figures of the README's evaluation table, measured end to end: a
-# model trained on ../shared/data/brown.txt at default settings, analogy
+# model trained on the Brown corpus (brown.txt in SHARED_DATA) at default settings, analogy
 # accuracy (questions-words, --restrict 30000) and WordSim-353 Spearman,
 # and gensim's figures on the same file when gensim is present.  (Next-item
 # figures come from scripts/bench-recommend.sh.)

@@ -3,7 +3,7 @@
 #
 #   scripts/bench-train.sh [REPEAT]
 #
-# The Brown corpus (../shared/data/brown.txt) concatenated REPEAT times
+# The Brown corpus (brown.txt in SHARED_DATA) concatenated REPEAT times
 # (default 10: 10.1M tokens), skip-gram, negative 5, dim 100, window 5,
 # sample 1e-3, min-count 5, one epoch, 2 threads; then the same settings on
 # planted sessions for neighbour purity and next-item HR@10.  gensim
