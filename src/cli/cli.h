@@ -109,6 +109,9 @@ void cli_json_string(FILE *out, const char *text, size_t len);
 /* Number of online CPUs (at least 1). */
 uint32_t cli_online_cpus(void);
 
+/* Seconds on the monotonic clock, for durations. */
+double cli_seconds_now(void);
+
 /* Subcommands: each parses its own argv (argv[0] is the command name). */
 int cmd_vocab(int argc, char **argv);
 int cmd_train(int argc, char **argv);

@@ -3,7 +3,6 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "answers.h"
 #include "cli.h"
@@ -101,17 +100,10 @@ typedef struct build_progress {
     double start, last;
 } build_progress;
 
-static double seconds_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + t.tv_nsec * 1e-9;
-}
-
 static void show_progress(uint32_t done, uint32_t total, void *user)
 {
     build_progress *p = user;
-    double now = seconds_now();
+    double now = cli_seconds_now();
     if (p->quiet || (now - p->last < 10.0 && done != total))
         return;
     p->last = now;
@@ -136,7 +128,7 @@ int cmd_index(int argc, char **argv)
         return EXIT_RUNTIME;
     i2v_error err;
     i2v_status st = I2V_OK;
-    build_progress p = {a.quiet, seconds_now(), seconds_now()};
+    build_progress p = {a.quiet, cli_seconds_now(), cli_seconds_now()};
     if (a.drop) {
         i2v_model_drop_index(m);
     } else {
@@ -146,7 +138,7 @@ int cmd_index(int argc, char **argv)
             if (i2v_index_describe(m, &info, &err) == I2V_OK)
                 fprintf(stderr, "index: %u items, %u layers, M %u, %.1f bytes an item, %.1f s\n",
                         i2v_model_size(m), info.top_layer + 1, info.m,
-                        (double)info.bytes / i2v_model_size(m), seconds_now() - p.start);
+                        (double)info.bytes / i2v_model_size(m), cli_seconds_now() - p.start);
         }
     }
     cli_output out;

@@ -2,7 +2,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "answers.h"
 #include "cli.h"
@@ -274,22 +273,15 @@ static int read_groups(plot_run *r)
     return 0;
 }
 
-static double seconds_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static int project(plot_run *r)
 {
     if (!(r->xy = malloc(2 * (size_t)r->n * sizeof *r->xy)))
         return cli_error("out of memory while projecting"), -1;
-    double start = seconds_now();
+    double start = cli_seconds_now();
     i2v_error err;
     i2v_status st = i2v_project_items(r->model, r->ids, r->n, &r->a.projection, r->xy,
                                       &r->projection, &err);
-    r->seconds = seconds_now() - start;
+    r->seconds = cli_seconds_now() - start;
     return st == I2V_OK ? 0 : (cli_fail(&err), -1);
 }
 

@@ -346,14 +346,6 @@ static int view_links(void *state, uint32_t node, uint32_t layer, uint32_t *out)
     return k;
 }
 
-static int is_excluded(uint32_t id, const uint32_t *exclude, size_t n_exclude)
-{
-    for (size_t i = 0; i < n_exclude; i++)
-        if (exclude[i] == id)
-            return 1;
-    return 0;
-}
-
 i2v_status hnsw_search(const i2v_model *m, const hnsw_view *g, hnsw_searcher *s,
                        const float *unit, const uint32_t *exclude, size_t n_exclude,
                        uint32_t limit, uint32_t k, uint32_t ef, i2v_neighbor *out,
@@ -381,7 +373,7 @@ i2v_status hnsw_search(const i2v_model *m, const hnsw_view *g, hnsw_searcher *s,
         hit h = s->found.h[i];
         if (!isfinite(h.sim))
             return query_damaged_row(m, h.id, err);
-        if ((limit == 0 || h.id < limit) && !is_excluded(h.id, exclude, n_exclude))
+        if ((limit == 0 || h.id < limit) && !query_excluded(h.id, exclude, n_exclude))
             topk_push(&top, h.id, h.sim);
     }
     *n_out = topk_sort(&top);
@@ -614,27 +606,12 @@ static void finish_header(builder *b, unsigned char *bytes, uint64_t rows)
     put_u64(bytes + 48, rows);
 }
 
-static i2v_status check_build_options(const i2v_model *m, const hnsw_build_options *o,
-                                      i2v_error *err)
-{
-    if (m->size == 0 || !m->norms)
-        return i2v_fail(err, I2V_ERR_INVALID, "an index needs a model with items");
-    if (o->m < 2 || o->m0 < o->m || o->m0 > HNSW_MAX_LINKS || o->m > 255 || o->m0 > 255)
-        return i2v_fail(err, I2V_ERR_INVALID, "links per node out of range (M 2..%u, M0 M..%u)",
-                        HNSW_MAX_LINKS, HNSW_MAX_LINKS);
-    if (o->ef_construction < 1)
-        return i2v_fail(err, I2V_ERR_INVALID, "ef-construction must be at least 1");
-    return I2V_OK;
-}
-
 i2v_status hnsw_build(const i2v_model *m, const hnsw_build_options *o, hnsw_progress_fn progress,
                       void *user, unsigned char **out, uint64_t *size, i2v_error *err)
 {
     *out = NULL;
     *size = 0;
-    i2v_status st = check_build_options(m, o, err);
-    if (st != I2V_OK)
-        return st;
+    i2v_status st;
     builder *b = calloc(1, sizeof *b);
     uint32_t threads = o->threads ? o->threads : 1;
     build_state *t = calloc(threads, sizeof *t);

@@ -88,14 +88,6 @@ i2v_status i2v_query_vector(const i2v_model *m, const uint32_t *positive, size_t
     return I2V_OK;
 }
 
-static int is_excluded(uint32_t id, const uint32_t *exclude, size_t n_exclude)
-{
-    for (size_t i = 0; i < n_exclude; i++)
-        if (exclude[i] == id)
-            return 1;
-    return 0;
-}
-
 static uint32_t rows_in_scope(const i2v_model *m, uint32_t limit)
 {
     return limit > 0 && limit < m->size ? limit : m->size;
@@ -117,7 +109,7 @@ static i2v_status scan_nearest(const i2v_model *m, const float *unit, const uint
             float s = query_score(dots[r], m->norms[id]);
             if (!isfinite(s))
                 return query_damaged_row(m, id, err);
-            if (s >= threshold && !is_excluded(id, exclude, n_exclude)) {
+            if (s >= threshold && !query_excluded(id, exclude, n_exclude)) {
                 topk_push(heap, id, s);
                 threshold = topk_threshold(heap);
             }
@@ -183,7 +175,7 @@ static i2v_status scan_cosmul(const i2v_model *m, const float *units, const uint
             float s = (pb * pc) / (pa + COSMUL_EPSILON);
             if (!isfinite(s))
                 return query_damaged_row(m, id, err);
-            if (s >= topk_threshold(heap) && !is_excluded(id, abc, 3))
+            if (s >= topk_threshold(heap) && !query_excluded(id, abc, 3))
                 topk_push(heap, id, s);
         }
     }

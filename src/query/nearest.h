@@ -13,6 +13,16 @@ static inline float query_score(float dot, float norm)
     return norm > 0.0f ? dot / norm : dot * 0.0f + 0.0f;
 }
 
+/* 1 when id is one of the n_exclude ids in exclude (a query's own items:
+ * a handful, so a scan of them). */
+static inline int query_excluded(uint32_t id, const uint32_t *exclude, size_t n_exclude)
+{
+    for (size_t i = 0; i < n_exclude; i++)
+        if (exclude[i] == id)
+            return 1;
+    return 0;
+}
+
 /* unit = query / |query|, as gensim's unitvec scales it; I2V_ERR_INVALID
  * when the query is zero or not finite. */
 i2v_status query_unit(const float *query, uint32_t dim, float *unit, i2v_error *err);

@@ -130,6 +130,15 @@ static void test_threads_build_sound(void)
     i2v_model_free(m);
 }
 
+/* A copy of len bytes at a 64-byte boundary, as a mapping starts. */
+static unsigned char *aligned_copy(const void *bytes, size_t len)
+{
+    unsigned char *copy = aligned_alloc(64, (len + 63) / 64 * 64);
+    if (copy)
+        memcpy(copy, bytes, len);
+    return copy;
+}
+
 static unsigned char *to_native(const i2v_model *m, size_t *len)
 {
     char *buf = NULL;
@@ -143,10 +152,7 @@ static unsigned char *to_native(const i2v_model *m, size_t *len)
         free(buf);
         return NULL;
     }
-    /* Parsing wants 64-byte aligned bytes, as a mapping is. */
-    unsigned char *aligned = aligned_alloc(64, (*len + 63) / 64 * 64);
-    if (aligned)
-        memcpy(aligned, buf, *len);
+    unsigned char *aligned = aligned_copy(buf, *len);
     free(buf);
     return aligned;
 }
@@ -202,10 +208,9 @@ static void test_through_a_file_and_stale(void)
         i2v_model_free(back);
     }
     /* One vector changed (and the file resealed): the index is stale. */
-    unsigned char *copy = aligned_alloc(64, (len + 63) / 64 * 64);
+    unsigned char *copy = aligned_copy(bytes, len);
     CHECK(copy != NULL);
     if (copy) {
-        memcpy(copy, bytes, len);
         i2v_model *parsed = NULL;
         if (i2v_model_parse(copy, len, I2V_FORMAT_NATIVE, "mem.i2v", &parsed, &err) == I2V_OK) {
             size_t off = (size_t)((const unsigned char *)parsed->input - parsed->native_bytes);
@@ -236,10 +241,9 @@ static void test_through_a_file_and_stale(void)
 static int damage_outcome(const unsigned char *sound, size_t len, size_t at, unsigned char xor_,
                           const i2v_neighbor *want, const uint32_t *n_want)
 {
-    unsigned char *copy = aligned_alloc(64, (len + 63) / 64 * 64);
+    unsigned char *copy = aligned_copy(sound, len);
     if (!copy)
         return -1;
-    memcpy(copy, sound, len);
     copy[at] ^= xor_;
     model_native_reseal(copy, len);
     i2v_model *m = NULL;
@@ -249,16 +253,16 @@ static int damage_outcome(const unsigned char *sound, size_t len, size_t at, uns
     static uint32_t n_got[ITEMS];
     if (i2v_model_parse(copy, len, I2V_FORMAT_NATIVE, "mem.i2v", &m, &err) == I2V_OK &&
         i2v_model_has_index(m)) {
+        /* Describing and verifying damage must not crash either. */
         i2v_index_info info;
-        int verified = i2v_index_describe(m, &info, &err) == I2V_OK &&
-                       i2v_index_verify(m, &err) == I2V_OK;
+        i2v_index_describe(m, &info, &err);
+        i2v_index_verify(m, &err);
         if (answers(m, got, n_got, &err) == 0)
             outcome = memcmp(got, want, sizeof got) == 0 &&
                               memcmp(n_got, n_want, sizeof n_got) == 0
                           ? 1 : -1;
         else
             CHECK(err.code == I2V_ERR_FORMAT);
-        (void)verified;
     }
     i2v_model_free(m);
     free(copy);
