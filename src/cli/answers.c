@@ -284,3 +284,24 @@ int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint3
     b->n = b->exclude_len = b->text_len = 0;
     return code;
 }
+
+uint32_t answers_pick_ef(const i2v_model *m, const char *path, int exact, uint32_t restrict_to,
+                         int usable, const char *why_not, uint32_t ef, uint32_t k)
+{
+    if (exact)
+        return 0;
+    if (i2v_model_index_stale(m)) {
+        cli_error("note: %s: its index was built for other vectors and is ignored "
+                  "(scanning); 'item2vec index' builds it again", path);
+        return 0;
+    }
+    if (!i2v_model_has_index(m) || restrict_to != 0)
+        return 0;
+    if (!usable) {
+        cli_error("note: %s: %s; scanning", path, why_not);
+        return 0;
+    }
+    if (ef == 0)
+        ef = I2V_INDEX_DEFAULT_EF;
+    return ef < k ? k : ef;
+}

@@ -76,6 +76,15 @@ int query_block_add(query_block *b, const query_terms *q, const float *vector,
 int query_block_answer(query_block *b, const i2v_model *m, uint32_t limit, uint32_t ef,
                        uint32_t threads, int json);
 
+/* The search list to answer through the model's index with, or 0 for the
+ * exact scan: the index when the model has a current one, --exact was not
+ * given, no --restrict (`restrict_to`) limits the rows and the method can
+ * use it (`usable`); `ef` (0: I2V_INDEX_DEFAULT_EF) raised to k.  Notes on
+ * stderr that a stale index is ignored, or (`why_not`, when not usable)
+ * why an index is not used. */
+uint32_t answers_pick_ef(const i2v_model *m, const char *path, int exact, uint32_t restrict_to,
+                         int usable, const char *why_not, uint32_t ef, uint32_t k);
+
 /* Says on stderr what a recommender over `model` does otherwise than asked
  * (the bits of i2v_recommender_notes). */
 void answers_say_notes(unsigned notes, const char *model);

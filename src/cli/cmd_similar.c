@@ -419,17 +419,7 @@ int cmd_similar(int argc, char **argv)
     if (a.k > i2v_model_size(m))
         a.k = i2v_model_size(m) ? i2v_model_size(m) : 1;
     /* The index unless told otherwise; its list at least k long. */
-    if (!a.exact && a.restrict_to == 0 && i2v_model_has_index(m)) {
-        if (a.ef == 0)
-            a.ef = I2V_INDEX_DEFAULT_EF;
-        if (a.ef < a.k)
-            a.ef = a.k;
-    } else {
-        if (!a.exact && i2v_model_index_stale(m))
-            cli_error("note: %s: its index was built for other vectors and is ignored "
-                      "(scanning); 'item2vec index' builds it again", a.model);
-        a.ef = 0;
-    }
+    a.ef = answers_pick_ef(m, a.model, a.exact, a.restrict_to, 1, NULL, a.ef, a.k);
     if (a.all) {
         code = answer_all(m, &a);
         i2v_model_free(m);

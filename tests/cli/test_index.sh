@@ -1,5 +1,6 @@
 # item2vec index from the outside: added in place, described and verified,
-# used by similar (one query, standard input, --all) with answers close to
+# used by similar (one query, standard input, --all) and analogy (3CosAdd)
+# with answers close to
 # the exact scan's, the same bytes for one thread and one seed, dropped by
 # the word2vec formats with a note, and a damaged graph refused.
 . tests/cli/lib.sh
@@ -51,6 +52,32 @@ cmp -s "$T/stdin.tsv" "$T/want.tsv" && head -n 30 "$T/want.tsv" | cmp -s "$T/arg
     pass "queries from standard input and arguments answer as --all through the index" ||
     fail "queries from standard input and arguments answer as --all through the index" "outputs differ"
 
+# analogy (3CosAdd) through the index: the scan's answers found, the scan's
+# scores; --exact as a model without an index; 3CosMul scans, with a note.
+cut -f 1 "$T/exact.tsv" | uniq | head -n 90 | paste -d ' ' - - - >"$T/questions"
+"$I2V" analogy -m "$M" --exact <"$T/questions" >"$T/an-exact.tsv"
+"$I2V" analogy -m "$M" <"$T/questions" >"$T/an-index.tsv"
+"$I2V" analogy -m "$T/plain.i2v" <"$T/questions" >"$T/an-plain.tsv"
+ar=$(recall "$T/an-index.tsv" "$T/an-exact.tsv")
+abad=$(awk -F'\t' 'NR == FNR { s[$1 "\t" $3] = $4; next } ($1 "\t" $3) in s && s[$1 "\t" $3] != $4 { n++ }
+    END { print n + 0 }' "$T/an-exact.tsv" "$T/an-index.tsv")
+[ -s "$T/an-exact.tsv" ] && awk -v r="$ar" 'BEGIN { exit !(r >= 0.95) }' && [ "$abad" -eq 0 ] &&
+    pass "analogy through the index: recall@10 $ar against --exact, the exact scores" ||
+    fail "analogy through the index: recall@10 >= 0.95, the exact scores" "recall $ar, $abad scores differ"
+cmp -s "$T/an-exact.tsv" "$T/an-plain.tsv" && pass "analogy --exact answers as a model without an index" ||
+    fail "analogy --exact answers as a model without an index" "outputs differ"
+set -- $(head -n 1 "$T/questions")
+"$I2V" analogy -m "$M" "$1" "$2" "$3" >"$T/an-args.tsv"
+grep -F "$1 $2 $3	" "$T/an-index.tsv" | cmp -s "$T/an-args.tsv" - &&
+    pass "analogy from arguments answers as from standard input through the index" ||
+    fail "analogy from arguments answers as from standard input through the index" "outputs differ"
+run "$I2V" analogy -m "$M" --method mul "$1" "$2" "$3"
+"$I2V" analogy -m "$T/plain.i2v" --method mul "$1" "$2" "$3" >"$T/mul-plain.tsv"
+[ "$rc" -eq 0 ] && grep -q "3CosMul does not go through the index" "$T/err" && cmp -s "$T/out" "$T/mul-plain.tsv" &&
+    pass "analogy --method mul on an indexed model scans, with a note" ||
+    fail "analogy --method mul on an indexed model scans, with a note" "exit $rc: $(cat "$T/err")"
+expect_fail "analogy --ef 0: a usage error" 2 "--ef" "$I2V" analogy -m "$M" --ef 0 "$1" "$2" "$3"
+
 "$I2V" index -q -m "$T/plain.i2v" -o "$T/a.i2v" -t 1 --seed 3
 "$I2V" index -q -m "$T/plain.i2v" -o "$T/b.i2v" -t 1 --seed 3
 cmp -s "$T/a.i2v" "$T/b.i2v" && pass "one thread, one seed: the same bytes" ||
@@ -84,3 +111,17 @@ run "$I2V" similar -m "$T/bad.i2v" --all -k 10
 run "$I2V" similar -m "$T/bad.i2v" --exact -k 3 item_1
 [ "$rc" -eq 0 ] && pass "... and --exact still answers from the vectors" ||
     fail "... and --exact still answers from the vectors" "exit $rc"
+# The graph's header damaged (a reserved byte set): every walk refuses it,
+# so analogy through the index is exit 1 naming it, and --exact answers.
+at=$(LC_ALL=C grep -obUa 'I2VG' "$M" | tail -n 1 | cut -d: -f 1)
+cp "$M" "$T/bad-head.i2v"
+printf '\001' | dd of="$T/bad-head.i2v" bs=1 seek=$((at + 56)) conv=notrunc 2>/dev/null
+set -- $(head -n 1 "$T/questions")
+run "$I2V" analogy -m "$T/bad-head.i2v" "$1" "$2" "$3"
+[ "$rc" -eq 1 ] && grep -q "index (graph section) is damaged" "$T/err" &&
+    pass "a damaged graph header: analogy exit 1 naming the index" ||
+    fail "a damaged graph header: analogy exit 1 naming the index" "exit $rc: $(head -c 300 "$T/err")"
+"$I2V" analogy -m "$T/plain.i2v" "$1" "$2" "$3" >"$T/an-args-plain.tsv"
+run "$I2V" analogy -m "$T/bad-head.i2v" --exact "$1" "$2" "$3"
+[ "$rc" -eq 0 ] && cmp -s "$T/out" "$T/an-args-plain.tsv" && pass "... and analogy --exact answers from the vectors" ||
+    fail "... and analogy --exact answers from the vectors" "exit $rc: $(head -c 300 "$T/err")"
