@@ -16,7 +16,7 @@ extern "C" {
 typedef struct i2v_index_options {
     uint32_t m;               /* links per node on the upper layers (2..64; default 10) */
     uint32_t m0;              /* links per node on layer 0 (m..128; 0: 2 m) */
-    uint32_t ef_construction; /* candidates kept while linking a node (default 100) */
+    uint32_t ef_construction; /* candidates kept while linking a node (default 200) */
     uint32_t threads;         /* 1..I2V_MAX_THREADS (default 1) */
     uint64_t seed;            /* the nodes' layers (default 1) */
 } i2v_index_options;

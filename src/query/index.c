@@ -13,7 +13,7 @@ void i2v_index_options_default(i2v_index_options *o)
 {
     memset(o, 0, sizeof *o);
     o->m = 10;
-    o->ef_construction = 100;
+    o->ef_construction = 200;
     o->threads = 1;
     o->seed = 1;
 }
