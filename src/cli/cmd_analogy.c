@@ -145,6 +145,15 @@ static size_t count_words(const char *text, size_t len, size_t *end_of_third)
     return words;
 }
 
+/* 3CosAdd's query for abc = {A, B, C}: B - A + C as i2v_analogy makes it
+ * (the mean of the unit vectors, A subtracted). */
+static i2v_status cosadd_vector(const i2v_model *m, const uint32_t *abc, float *vector,
+                                i2v_error *err)
+{
+    const uint32_t positive[2] = {abc[1], abc[2]};
+    return i2v_query_vector(m, positive, 2, &abc[0], 1, vector, err);
+}
+
 /* One question as text: returns 0 answered, 1 refused (reported), or
  * QUESTION_MODEL_DAMAGED when no further question can be answered. */
 static int answer_question(const i2v_model *m, const analogy_args *a, query_terms *q,
@@ -166,15 +175,14 @@ static int answer_question(const i2v_model *m, const analogy_args *a, query_term
     uint32_t n = 0;
     i2v_error err;
     i2v_status st;
-    if (a->ef) { /* 3CosAdd's one vector, as the scan makes it, through the index */
-        const uint32_t positive[2] = {q->positive[1], q->positive[2]};
+    if (a->ef) { /* 3CosAdd's one vector through the index */
         const uint64_t bounds[2] = {0, 3};
         float *vector = malloc((size_t)i2v_model_dim(m) * sizeof *vector);
         if (!vector) {
             cli_error("%s: out of memory", where);
             return 1;
         }
-        st = i2v_query_vector(m, positive, 2, &q->positive[0], 1, vector, &err);
+        st = cosadd_vector(m, q->positive, vector, &err);
         if (st == I2V_OK)
             st = i2v_nearest_index(m, vector, 1, bounds, q->positive, 0, a->k, a->ef, 1,
                                    answers, &n, &err);
@@ -246,8 +254,8 @@ static int answer_mul_block(const i2v_model *m, const analogy_args *a, query_blo
 }
 
 /* A question line as a query of the block: 0 added, 1 refused (reported),
- * -1 out of memory.  3CosAdd's query is B - A + C as i2v_analogy makes
- * it; 3CosMul keeps A B C for its own scans. */
+ * -1 out of memory.  3CosAdd's query is cosadd_vector; 3CosMul keeps
+ * A B C for its own scans. */
 static int add_question(const i2v_model *m, const analogy_args *a, query_terms *q,
                         query_block *b, float *vector, uint32_t *abc, const line *l)
 {
@@ -266,9 +274,8 @@ static int add_question(const i2v_model *m, const analogy_args *a, query_terms *
         return 1;
     memcpy(abc + 3 * b->n, q->positive, 3 * sizeof *abc);
     if (a->method == I2V_ANALOGY_ADD) {
-        const uint32_t positive[2] = {q->positive[1], q->positive[2]};
         i2v_error err;
-        if (i2v_query_vector(m, positive, 2, &q->positive[0], 1, vector, &err) != I2V_OK) {
+        if (cosadd_vector(m, q->positive, vector, &err) != I2V_OK) {
             cli_error("%s: '%s': %s", where, q->text, err.message);
             return 1;
         }

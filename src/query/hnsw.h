@@ -75,8 +75,9 @@ typedef void (*hnsw_progress_fn)(uint32_t done, uint32_t total, void *user);
 
 /* Builds the section for m's input vectors: *out (malloc'ed) of *size
  * bytes.  The options are the caller's to check (index.c does: 2 <= m <=
- * m0 <= HNSW_MAX_LINKS, ef_construction >= 1, m has items).  Nodes are inserted in id order; with one thread the bytes
- * depend on the model and the options only. */
+ * m0 <= HNSW_MAX_LINKS, ef_construction >= 1, m has items).  Nodes are
+ * inserted in id order; with one thread the bytes depend on the model and
+ * the options only. */
 i2v_status hnsw_build(const i2v_model *m, const hnsw_build_options *o, hnsw_progress_fn progress,
                       void *user, unsigned char **out, uint64_t *size, i2v_error *err);
 
