@@ -30,6 +30,10 @@ typedef struct i2v_train_params {
     uint32_t context;      /* recommend: history items making the query; 0: all */
     double blend;          /* recommend: weight of the successor counts; 0: the model alone */
     uint32_t cbow;         /* 1: CBOW (the context's mean predicts the item); 0: skip-gram */
+    /* 1: the weights are a function of the corpus, the parameters and the
+     * seed only, whatever the thread count and timing (rounds of chunks
+     * with deltas applied in a fixed order); 0: Hogwild. */
+    uint32_t deterministic;
 } i2v_train_params;
 
 #define I2V_MAX_DIM 10000u
@@ -61,6 +65,7 @@ typedef enum i2v_param {
     I2V_PARAM_CONTEXT,
     I2V_PARAM_BLEND,
     I2V_PARAM_CBOW,
+    I2V_PARAM_DETERMINISTIC,
     I2V_PARAM_COUNT
 } i2v_param;
 

@@ -1,4 +1,4 @@
-/* item2vec — Training: a trainer reads a corpus once and runs Hogwild SGNS
+/* item2vec — Training: a trainer reads a corpus once and runs SGNS
  * epochs. Part of the public API; <item2vec.h> includes every part. */
 #ifndef ITEM2VEC_TRAIN_H
 #define ITEM2VEC_TRAIN_H
@@ -40,6 +40,15 @@ i2v_status i2v_trainer_create(const i2v_train_params *params, const char *tmpdir
 
 void i2v_trainer_free(i2v_trainer *trainer);
 
+/* The training kernels this CPU runs, by name: "reference" (plain C, the
+ * same results on every CPU) first, the fastest last.  Writes up to `max`
+ * names; returns how many there are. */
+size_t i2v_train_kernels(const char **names, size_t max);
+
+/* Trains with the kernel named `name` (one of i2v_train_kernels) instead
+ * of the fastest; I2V_ERR_INVALID, naming the choices, for any other. */
+i2v_status i2v_trainer_set_kernel(i2v_trainer *trainer, const char *name, i2v_error *err);
+
 /* Continues training from `base` (incremental training, like gensim's
  * build_vocab(update=True) + train): call before i2v_trainer_read_corpus,
  * and keep `base` open until that returns.  The base needs output weights
@@ -71,7 +80,9 @@ uint64_t i2v_trainer_corpus_sequences(const i2v_trainer *trainer);
 /* Distinct items the text held, before min_count and max_vocab cut them. */
 uint64_t i2v_trainer_corpus_distinct(const i2v_trainer *trainer);
 
-/* Trains all epochs with params->threads Hogwild threads.  Returns
+/* Trains all epochs with params->threads Hogwild threads (with
+ * params->deterministic, in rounds that give the same weights for any
+ * thread count; see the README).  Returns
  * I2V_ERR_CANCELED if i2v_trainer_cancel was called, I2V_ERR_DIVERGED if
  * the loss or the weights stopped being finite. */
 i2v_status i2v_trainer_run(i2v_trainer *trainer, i2v_progress_fn progress, void *user,

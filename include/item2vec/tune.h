@@ -69,6 +69,7 @@ typedef struct i2v_tune_options {
     i2v_train_params base;   /* the settings not searched: min_count, max_vocab,
                                 successors, threads, seed; the defaults' row */
     const char *tmpdir;      /* for spools and the input's copy (NULL: $TMPDIR, /tmp) */
+    const char *kernel;      /* the training kernel (i2v_trainer_set_kernel); NULL: the fastest */
     const char *groups;      /* PURITY: "item<TAB>group" lines, as text ... */
     size_t groups_len;
     const char *groups_name; /* ... and their name in messages */

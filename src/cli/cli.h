@@ -54,6 +54,10 @@ int cli_parse_u64(const char *opt, const char *text, uint64_t min, uint64_t max,
 int cli_parse_u32(const char *opt, const char *text, uint32_t min, uint32_t max, uint32_t *out);
 int cli_parse_double(const char *opt, const char *text, double min, double max, double *out);
 
+/* --kernel NAME: one of the training kernels this CPU runs (the usage
+ * error names them).  Returns -1 after printing otherwise. */
+int cli_parse_kernel(const char *text, const char **out);
+
 /* Opens an input file ("-" is standard input).  Refuses directories.
  * Prints the reason and returns NULL on failure. */
 FILE *cli_open_input(const char *path);

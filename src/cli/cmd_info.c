@@ -33,12 +33,17 @@ static void print_params(const i2v_train_params *p)
         printf("%-16s%s\n", "training", "not recorded in this format");
         return;
     }
+    /* A deterministic model is the same on any number of threads. */
+    char threads[16] = "any";
+    if (!p->deterministic)
+        snprintf(threads, sizeof threads, "%u", p->threads);
     printf("%-16swindow %u, negative %u, epochs %u, alpha %g, min-alpha %g, sample %g, "
-           "ns-exponent %g, min-count %llu, max-vocab %llu, threads %u, seed %llu, "
-           "architecture %s\n",
+           "ns-exponent %g, min-count %llu, max-vocab %llu, threads %s, seed %llu, "
+           "architecture %s, deterministic %s\n",
            "training", p->window, p->negative, p->epochs, p->alpha, p->min_alpha, p->sample,
            p->ns_exponent, (unsigned long long)p->min_count, (unsigned long long)p->max_vocab,
-           p->threads, (unsigned long long)p->seed, p->cbow ? "CBOW" : "skip-gram");
+           threads, (unsigned long long)p->seed, p->cbow ? "CBOW" : "skip-gram",
+           p->deterministic ? "yes" : "no");
     printf("%-16scontext %u, blend %g\n", "recommend", p->context, p->blend);
 }
 

@@ -11,8 +11,9 @@
 static const char train_usage[] =
     "Usage: item2vec train -i FILE -o MODEL [options]\n"
     "Learns item embeddings with skip-gram and negative sampling (word2vec's\n"
-    "SGNS), Hogwild on several threads.  One sequence per line; items separated\n"
-    "by spaces or tabs; context windows never cross a line.\n\n";
+    "SGNS), Hogwild on several threads, or with --deterministic the same bytes\n"
+    "whatever the thread count.  One sequence per line; items separated by\n"
+    "spaces or tabs; context windows never cross a line.\n\n";
 
 static const char train_details[] =
     "\nProgress goes to stderr: a live line on a terminal, else one line per epoch\n"
@@ -28,7 +29,7 @@ static const char train_details[] =
 
 enum { OPT_FORMAT = 256, OPT_ALPHA, OPT_MIN_ALPHA, OPT_SAMPLE, OPT_NS_EXPONENT, OPT_MIN_COUNT,
        OPT_MAX_VOCAB, OPT_SEED, OPT_TMPDIR, OPT_RESUME, OPT_SUCCESSORS, OPT_CONTEXT, OPT_BLEND,
-       OPT_CBOW };
+       OPT_CBOW, OPT_DETERMINISTIC, OPT_KERNEL };
 
 #define NONE I2V_PARAM_NONE
 static const cli_option train_options[] = {
@@ -55,8 +56,14 @@ static const cli_option train_options[] = {
     {"min-count", OPT_MIN_COUNT, "N", I2V_PARAM_MIN_COUNT, "", NULL},
     {"max-vocab", OPT_MAX_VOCAB, "N", I2V_PARAM_MAX_VOCAB, "", NULL},
     {"threads", 't', "N", I2V_PARAM_THREADS, "", "online CPUs"},
-    {"seed", OPT_SEED, "N", I2V_PARAM_SEED, "with --threads 1 the output is byte-identical on "
-     "every run", NULL},
+    {"seed", OPT_SEED, "N", I2V_PARAM_SEED, "with --threads 1 or --deterministic the output is "
+     "byte-identical on every run", NULL},
+    {"deterministic", OPT_DETERMINISTIC, NULL, I2V_PARAM_DETERMINISTIC, "the model is a "
+     "function of the input, the options and --seed only: byte-identical for every --threads "
+     "(chunks of sequences train in rounds against the weights at the round's start; their "
+     "changes are added in a fixed order)", "Hogwild"},
+    {"kernel", OPT_KERNEL, "NAME", NONE, "the training kernel: reference (plain C, the same "
+     "results on every CPU), avx2, avx512 where the CPU has them", "the fastest"},
     {"successors", OPT_SUCCESSORS, "N", I2V_PARAM_SUCCESSORS, "counted in the same pass as the "
      "items and kept in a native model for recommend to blend in", NULL},
     {"context", OPT_CONTEXT, "L", I2V_PARAM_CONTEXT, "recorded in the model as recommend's "
@@ -76,7 +83,7 @@ static const cli_option train_options[] = {
 #undef NONE
 
 typedef struct train_args {
-    const char *input, *output, *tmpdir, *resume;
+    const char *input, *output, *tmpdir, *resume, *kernel;
     i2v_format format;
     int quiet;
     i2v_train_params given;  /* the training parameters given on the command line, */
@@ -141,6 +148,7 @@ static int parse_train_args(int argc, char **argv, train_args *a)
         case OPT_FORMAT: bad = parse_format(optarg, &a->format); break;
         case OPT_TMPDIR: a->tmpdir = optarg; break;
         case OPT_RESUME: a->resume = optarg; break;
+        case OPT_KERNEL: bad = cli_parse_kernel(optarg, &a->kernel); break;
         case 'q': a->quiet = 1; break;
         case 'h': return print_train_help();
         default: return cli_bad_option(argv);
@@ -267,6 +275,8 @@ int cmd_train(int argc, char **argv)
     i2v_trainer *trainer = NULL;
     FILE *in = NULL;
     if (code < 0 && i2v_trainer_create(&params, a.tmpdir, &trainer, &err) != I2V_OK)
+        code = cli_fail(&err);
+    if (code < 0 && a.kernel && i2v_trainer_set_kernel(trainer, a.kernel, &err) != I2V_OK)
         code = cli_fail(&err);
     if (code < 0 && !(in = cli_open_input(a.input)))
         code = EXIT_RUNTIME;

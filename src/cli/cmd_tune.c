@@ -43,7 +43,8 @@ static const char tune_details[] =
     "The model's header holds the winning settings ('info' shows them).  With\n"
     "-o - the model goes to stdout and the report to stderr.  The plan depends\n"
     "on this machine's speed: --trials and --max-epochs as the report gives them,\n"
-    "with --threads 1, repeat a run's choice and its model bytes.\n"
+    "with --threads 1 (or --deterministic, any --threads), repeat a run's choice\n"
+    "and its model bytes.\n"
     "\n--grid 'dim=32,64 window=2,5 blend=0,1' trains every combination of the\n"
     "training values in full and tries every context and blend on each, instead\n"
     "of the search.\n"
@@ -54,7 +55,7 @@ static const char tune_details[] =
 
 enum { OPT_BUDGET = 256, OPT_METRIC, OPT_GROUPS, OPT_PAIRS, OPT_TRIALS, OPT_MAX_EPOCHS,
        OPT_VALIDATION, OPT_GRID, OPT_JSON, OPT_MIN_COUNT, OPT_MAX_VOCAB, OPT_SUCCESSORS,
-       OPT_SEED, OPT_TMPDIR };
+       OPT_SEED, OPT_TMPDIR, OPT_DETERMINISTIC, OPT_KERNEL };
 
 #define NONE I2V_PARAM_NONE
 static const cli_option tune_options[] = {
@@ -81,6 +82,9 @@ static const cli_option tune_options[] = {
     {"threads", 't', "N", I2V_PARAM_THREADS, "", "online CPUs"},
     {"seed", OPT_SEED, "N", I2V_PARAM_SEED, "also chooses the held-out lines and the "
      "candidates", NULL},
+    {"deterministic", OPT_DETERMINISTIC, NULL, I2V_PARAM_DETERMINISTIC, "every candidate "
+     "trains as train --deterministic does: the same weights whatever --threads", "Hogwild"},
+    {"kernel", OPT_KERNEL, "NAME", NONE, "the training kernel, as for train", "the fastest"},
     {"tmpdir", OPT_TMPDIR, "DIR", NONE, "for the input's copy and the spools (default $TMPDIR "
      "or /tmp)", NULL},
     {"json", OPT_JSON, NULL, NONE, "the report as one JSON object", NULL},
@@ -206,6 +210,10 @@ static int parse_tune_args(int argc, char **argv, tune_args *a)
     opterr = 0;
     while (!bad && (c = cli_getopt_long(argc, argv, g.shorts, g.longs)) != -1) {
         const cli_option *o = cli_option_by_key(tune_options, c);
+        if (o && o->param != I2V_PARAM_NONE && !o->arg) { /* a flag: the parameter's 1 */
+            i2v_param_set_whole(&a->o.base, (i2v_param)o->param, 1);
+            continue;
+        }
         if (o && o->param != I2V_PARAM_NONE) {
             char opt[64];
             snprintf(opt, sizeof opt, "--%s", o->name);
@@ -231,6 +239,7 @@ static int parse_tune_args(int argc, char **argv, tune_args *a)
             break;
         case OPT_GRID: bad = parse_grid(a, optarg); break;
         case OPT_TMPDIR: a->o.tmpdir = optarg; break;
+        case OPT_KERNEL: bad = cli_parse_kernel(optarg, &a->o.kernel); break;
         case OPT_JSON: a->json = 1; break;
         case 'q': a->quiet = 1; break;
         case 'h': return print_tune_help();
@@ -327,9 +336,9 @@ static void print_command(FILE *out, const tune_args *a, const i2v_train_params 
                        q == I2V_PARAM_BLEND || q == I2V_PARAM_MIN_ALPHA;
         if (q == I2V_PARAM_THREADS)
             continue;
-        if (q == I2V_PARAM_CBOW) {
-            if (p->cbow)
-                fputs(" --cbow", out);
+        if (q == I2V_PARAM_CBOW || q == I2V_PARAM_DETERMINISTIC) {
+            if (i2v_param_whole(p, (i2v_param)q))
+                fprintf(out, " --%s", info->name);
             continue;
         }
         if (info->type == I2V_PARAM_REAL) {

@@ -226,6 +226,22 @@ int cli_parse_u32(const char *opt, const char *text, uint32_t min, uint32_t max,
     return 0;
 }
 
+int cli_parse_kernel(const char *text, const char **out)
+{
+    const char *names[8];
+    size_t n = i2v_train_kernels(names, sizeof names / sizeof *names);
+    char list[128] = "";
+    for (size_t i = 0; i < n && i < sizeof names / sizeof *names; i++) {
+        if (strcmp(text, names[i]) == 0) {
+            *out = names[i];
+            return 0;
+        }
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", names[i]);
+    }
+    return cli_usage_error("--kernel: '%s' is not a kernel this CPU runs (%s)", text, list), -1;
+}
+
 int cli_parse_double(const char *opt, const char *text, double min, double max, double *out)
 {
     double v = 0;

@@ -203,11 +203,11 @@ void corpus_close(corpus *c)
 /* Loads the next block; returns the number of ids now buffered. */
 static int cursor_fill(corpus_cursor *cur, i2v_error *err)
 {
-    size_t want = SPOOL_BLOCK_IDS;
-    if (cur->next >= cur->c->entries)
+    size_t want = cur->buf_cap;
+    if (cur->next >= cur->limit)
         return 0;
-    if (cur->c->entries - cur->next < want)
-        want = (size_t)(cur->c->entries - cur->next);
+    if (cur->limit - cur->next < want)
+        want = (size_t)(cur->limit - cur->next);
     size_t got;
     if (read_ids(cur->c->fd, cur->next, cur->buf, want, &got, err) != I2V_OK)
         return -1;
@@ -227,6 +227,8 @@ i2v_status corpus_cursor_open(corpus_cursor *cur, const corpus *c, uint32_t part
 {
     memset(cur, 0, sizeof *cur);
     cur->c = c;
+    cur->limit = c->entries;
+    cur->buf_cap = SPOOL_BLOCK_IDS;
     cur->buf = malloc(SPOOL_BLOCK_IDS * sizeof *cur->buf);
     if (!cur->buf)
         return i2v_fail_nomem(err, "reading the corpus spool");
@@ -253,6 +255,86 @@ i2v_status corpus_cursor_open(corpus_cursor *cur, const corpus *c, uint32_t part
             }
         }
     }
+    return I2V_OK;
+}
+
+i2v_status corpus_cursor_open_range(corpus_cursor *cur, const corpus *c, uint64_t begin,
+                                    uint64_t end, i2v_error *err)
+{
+    memset(cur, 0, sizeof *cur);
+    cur->c = c;
+    cur->end = cur->limit = end < c->entries ? end : c->entries;
+    cur->next = begin;
+    /* A chunk is small: a buffer of its own size, not a whole block. */
+    uint64_t span = cur->limit > begin ? cur->limit - begin : 1;
+    cur->buf_cap = span < SPOOL_BLOCK_IDS ? (size_t)span : SPOOL_BLOCK_IDS;
+    cur->buf = malloc(cur->buf_cap * sizeof *cur->buf);
+    if (!cur->buf)
+        return i2v_fail_nomem(err, "reading the corpus spool");
+    return I2V_OK;
+}
+
+void corpus_chunks_free(corpus_chunks *chunks)
+{
+    free(chunks->start);
+    free(chunks->items_before);
+    memset(chunks, 0, sizeof *chunks);
+}
+
+i2v_status corpus_chunks_cut(const corpus *c, uint64_t chunk_items, corpus_chunks *out,
+                             i2v_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t cap = 0, cap_items = 0;
+    uint32_t *buf = malloc(SPOOL_BLOCK_IDS * sizeof *buf);
+    i2v_status st = buf ? I2V_OK : i2v_fail_nomem(err, "cutting the corpus into chunks");
+    uint64_t items = 0, in_chunk = 0, n = 0;
+    /* start[0] = 0; a chunk closes at the first end marker once it holds
+     * chunk_items items. */
+    for (uint64_t at = 0; st == I2V_OK && at <= c->entries;) {
+        if (n == 0 || in_chunk >= chunk_items || at == c->entries) {
+            if (grow_array(&out->start, &cap, n + 1, sizeof *out->start, 1024) != 0 ||
+                grow_array(&out->items_before, &cap_items, n + 1, sizeof *out->items_before,
+                           1024) != 0) {
+                st = i2v_fail_nomem(err, "cutting the corpus into chunks");
+                break;
+            }
+            out->start[n] = at;
+            out->items_before[n] = items;
+            n++;
+            in_chunk = 0;
+            if (at == c->entries)
+                break;
+        }
+        size_t want = c->entries - at < SPOOL_BLOCK_IDS ? (size_t)(c->entries - at)
+                                                        : SPOOL_BLOCK_IDS;
+        size_t got;
+        if ((st = read_ids(c->fd, at, buf, want, &got, err)) != I2V_OK)
+            break;
+        if (got == 0) {
+            st = i2v_fail(err, I2V_ERR_IO, "the corpus spool is shorter than written");
+            break;
+        }
+        /* Up to the end of the first sequence that fills the chunk. */
+        size_t i = 0;
+        for (; i < got; i++) {
+            if (buf[i] != CORPUS_END_OF_SEQUENCE) {
+                items++;
+                in_chunk++;
+            } else if (in_chunk >= chunk_items) {
+                i++;
+                break;
+            }
+        }
+        at += i;
+    }
+    free(buf);
+    if (st != I2V_OK) {
+        corpus_chunks_free(out);
+        return st;
+    }
+    /* n - 1 chunks: the last start is the end of the spool. */
+    out->n = n - 1;
     return I2V_OK;
 }
 

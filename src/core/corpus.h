@@ -50,13 +50,32 @@ typedef struct corpus_cursor {
     uint64_t next;      /* next entry to read from the file */
     uint64_t end;       /* sequences starting at or after this are not ours */
     uint64_t at_entry;  /* entry index of buf[at] */
+    uint64_t limit;     /* no entry at or past this is read */
     uint32_t *buf;
+    size_t buf_cap;     /* ids buf holds */
     size_t len, at;
 } corpus_cursor;
 
 i2v_status corpus_cursor_open(corpus_cursor *cur, const corpus *c, uint32_t part,
                               uint32_t parts, i2v_error *err);
+/* Streams the sequences in entries [begin, end), where begin is where a
+ * sequence starts (a chunk's, from corpus_chunks_cut). */
+i2v_status corpus_cursor_open_range(corpus_cursor *cur, const corpus *c, uint64_t begin,
+                                    uint64_t end, i2v_error *err);
 void corpus_cursor_close(corpus_cursor *cur);
+
+/* The spool cut into chunks of whole sequences, each the shortest run of
+ * sequences from its start that holds at least `chunk_items` items (the
+ * last may hold fewer): where the cuts fall depends on the spool alone. */
+typedef struct corpus_chunks {
+    uint64_t n;
+    uint64_t *start;         /* n + 1 entries: chunk i is entries [start[i], start[i+1]) */
+    uint64_t *items_before;  /* n + 1: the items of the chunks before chunk i */
+} corpus_chunks;
+
+i2v_status corpus_chunks_cut(const corpus *c, uint64_t chunk_items, corpus_chunks *out,
+                             i2v_error *err);
+void corpus_chunks_free(corpus_chunks *chunks);
 
 /* The next sequence: *ids points to *n ids valid until the next call.
  * Returns 1 for a sequence, 0 at the end of the share, -1 on error. */

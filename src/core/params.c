@@ -65,6 +65,10 @@ static const param_row table[I2V_PARAM_COUNT] = {
                               "1 trains CBOW (the mean of the context predicts the item), "
                               "0 skip-gram"),
                         FIELD(cbow)},
+    [I2V_PARAM_DETERMINISTIC] = {WHOLE("deterministic", 0, 1, 0,
+                                       "1 makes the model the same whatever the thread count; "
+                                       "0 trains Hogwild"),
+                                 FIELD(deterministic)},
 };
 
 static int is_param(i2v_param p) { return (unsigned)p < I2V_PARAM_COUNT; }

@@ -21,7 +21,8 @@
  *      128  320  section table: 10 x {offset, size, checksum, reserved} (u64)
  *      448    8  recommend: blend (f64)
  *      456    4  recommend: context (u32)
- *      460   44  reserved, zero
+ *      460    4  trained deterministically: 1, else 0 (u32)
+ *      464   40  reserved, zero
  *      504    8  checksum of header bytes 0..503
  *
  * Version 1 is the same with an 8-entry table (bytes 384..504 and
@@ -101,6 +102,7 @@ enum {
 #define HEADER_CBOW_AT 124u
 #define HEADER_BLEND_AT 448u
 #define HEADER_CONTEXT_AT 456u
+#define HEADER_DETERMINISTIC_AT 460u
 
 /* Sections 0..SEC_SMALL_END-1 are checked on every open. */
 #define SEC_SMALL_END SEC_INPUT
@@ -231,6 +233,7 @@ static void encode_params(unsigned char *h, const i2v_train_params *p)
     put_u32(h + HEADER_CBOW_AT, p->cbow);
     put_f64(h + HEADER_BLEND_AT, p->blend);
     put_u32(h + HEADER_CONTEXT_AT, p->context);
+    put_u32(h + HEADER_DETERMINISTIC_AT, p->deterministic);
 }
 
 static void decode_params(const unsigned char *h, uint32_t version, uint32_t dim,
@@ -255,6 +258,7 @@ static void decode_params(const unsigned char *h, uint32_t version, uint32_t dim
         p->cbow = get_u32(h + HEADER_CBOW_AT);
         p->blend = get_f64(h + HEADER_BLEND_AT);
         p->context = get_u32(h + HEADER_CONTEXT_AT);
+        p->deterministic = get_u32(h + HEADER_DETERMINISTIC_AT);
     }
 }
 

@@ -26,6 +26,7 @@
 #include "util/parallel.h"
 #include "util/rng.h"
 #include "core/vocab.h"
+#include "train/overlay.h"
 #include "util/grow.h"
 
 /* Threads publish their counters this often (items read). */
@@ -67,6 +68,7 @@ struct i2v_trainer {
     uint32_t *keep_threshold;   /* keep an occurrence if rng32 < this; 2^32-1 = always */
     float *input, *output;      /* V x dim each */
     const sgns_kernel *kernel;
+    corpus_chunks chunks;        /* deterministic training's cut of the spool, once cut */
 
     _Atomic int cancel;
     _Atomic int diverged;
@@ -132,6 +134,7 @@ void i2v_trainer_free(i2v_trainer *t)
     free(t->epoch_items);
     free(t->stats);
     free(t->tmpdir);
+    corpus_chunks_free(&t->chunks);
     free(t);
 }
 
@@ -151,6 +154,32 @@ uint64_t i2v_trainer_epoch_items(const i2v_trainer *t, uint32_t epoch)
 }
 
 void i2v_trainer_cancel(i2v_trainer *t) { atomic_store(&t->cancel, 1); }
+
+size_t i2v_train_kernels(const char **names, size_t max)
+{
+    const sgns_kernel *k[8];
+    size_t n = sgns_kernels_available(k, sizeof k / sizeof *k);
+    for (size_t i = 0; i < n && i < max; i++)
+        names[i] = k[i]->name;
+    return n;
+}
+
+i2v_status i2v_trainer_set_kernel(i2v_trainer *t, const char *name, i2v_error *err)
+{
+    const sgns_kernel *k[8];
+    size_t n = sgns_kernels_available(k, sizeof k / sizeof *k);
+    char list[128] = "";
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(k[i]->name, name) == 0) {
+            t->kernel = k[i];
+            return I2V_OK;
+        }
+        size_t used = strlen(list);
+        snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", k[i]->name);
+    }
+    return i2v_fail(err, I2V_ERR_INVALID, "no kernel '%.*s' on this CPU (it runs %s)",
+                    I2V_QUOTED(strlen(name), name), list);
+}
 
 static float *alloc_matrix(uint32_t rows, uint32_t dim)
 {
@@ -306,13 +335,40 @@ enum { MAX_BLOCK_INPUTS = 16 };
  * unbiased sample, and a non-finite one still shows within a few blocks. */
 enum { LOSS_SAMPLE_EVERY = 64 };
 
-/* What one worker accumulates between publications. */
+/* What one worker accumulates between publications (a chunk, in
+ * deterministic training). */
 typedef struct worker_tally {
     uint64_t pairs;        /* positive pairs trained */
     uint64_t loss_pairs;   /* pairs whose loss was sampled */
     double loss;           /* summed loss of the sampled pairs */
     uint32_t blocks;
+    int out_of_memory;     /* a chunk's private rows could not grow */
 } worker_tally;
+
+/* The rows a block trains: the shared weights (Hogwild), or with an
+ * overlay the chunk's own copies (deterministic); NULL when the copy could
+ * not be made. */
+static inline float *input_row(const i2v_trainer *t, row_overlay *ov, uint32_t id)
+{
+    return ov ? overlay_row(ov, id, 0) : t->input + (size_t)id * t->p.dim;
+}
+
+static inline float *output_row(const i2v_trainer *t, row_overlay *ov, uint32_t id)
+{
+    return ov ? overlay_row(ov, id, 1) : t->output + (size_t)id * t->p.dim;
+}
+
+/* The output rows of a centre and its negatives; 0 when one is missing. */
+static int gather_outputs(const i2v_trainer *t, row_overlay *ov, uint32_t centre,
+                          const uint32_t *negs, uint32_t n_negs, float **out_rows)
+{
+    if (!(out_rows[0] = output_row(t, ov, centre)))
+        return 0;
+    for (uint32_t k = 0; k < n_negs; k++)
+        if (!(out_rows[1 + k] = output_row(t, ov, negs[k])))
+            return 0;
+    return 1;
+}
 
 /* Asks the cache for a row that a coming block will update: the rows are
  * scattered over two matrices far larger than the caches, and waiting for
@@ -321,6 +377,22 @@ static inline void prefetch_row(const float *row, uint32_t dim)
 {
     for (uint32_t k = 0; k < dim; k += CACHE_LINE / sizeof(float))
         __builtin_prefetch(row + k, 1, 3);
+}
+
+/* The same for a row that will only be read (deterministic training
+ * copies shared rows, which two threads may read at once). */
+static inline void prefetch_row_read(const float *row, uint32_t dim)
+{
+    for (uint32_t k = 0; k < dim; k += CACHE_LINE / sizeof(float))
+        __builtin_prefetch(row + k, 0, 3);
+}
+
+static inline void prefetch_for(const row_overlay *ov, const float *row, uint32_t dim)
+{
+    if (ov)
+        prefetch_row_read(row, dim);
+    else
+        prefetch_row(row, dim);
 }
 
 /* Draws the negatives of one window: up to `negative` items other than the
@@ -344,9 +416,10 @@ static uint32_t draw_negatives(const i2v_trainer *t, uint32_t centre, i2v_rng *r
  * word2vec's per-pair loop, with fresh negatives per window instead of per
  * pair, and far fewer row loads.  The next centre's negatives are drawn
  * one step ahead so that their rows can be prefetched. */
-static void train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
-                           float alpha, float **in_rows, float **out_rows, uint32_t *negs,
-                           float *scratch, worker_tally *tally)
+static inline __attribute__((always_inline)) void
+train_sequence(i2v_trainer *t, row_overlay *ov, float *const *seq_in, const uint32_t *seq,
+               size_t n, i2v_rng *rng, float alpha, float **in_rows, float **out_rows,
+               uint32_t *negs, float *scratch, worker_tally *tally)
 {
     const uint32_t dim = t->p.dim, window = t->p.window;
     uint32_t *next_negs = negs + t->p.negative;
@@ -358,10 +431,10 @@ static void train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rn
         if (pos + 1 < n) {
             n_next = draw_negatives(t, seq[pos + 1], rng, next_negs);
             for (uint32_t k = 0; k < n_next; k++)
-                prefetch_row(t->output + (size_t)next_negs[k] * dim, dim);
-            prefetch_row(t->output + (size_t)seq[pos + 1] * dim, dim);
+                prefetch_for(ov, t->output + (size_t)next_negs[k] * dim, dim);
+            prefetch_for(ov, t->output + (size_t)seq[pos + 1] * dim, dim);
             if (window > 0 && pos + 1 + window < n)
-                prefetch_row(t->input + (size_t)seq[pos + 1 + window] * dim, dim);
+                prefetch_for(ov, t->input + (size_t)seq[pos + 1 + window] * dim, dim);
         }
         size_t lo = 0, hi = n - 1;
         if (window > 0) {
@@ -373,12 +446,13 @@ static void train_sequence(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rn
             uint32_t n_in = 0;
             for (; c <= hi && n_in < MAX_BLOCK_INPUTS; c++)
                 if (c != pos)
-                    in_rows[n_in++] = t->input + (size_t)seq[c] * dim;
+                    in_rows[n_in++] = seq_in ? seq_in[c] : t->input + (size_t)seq[c] * dim;
             if (n_in == 0)
                 break;
-            out_rows[0] = t->output + (size_t)centre * dim;
-            for (uint32_t k = 0; k < n_negs; k++)
-                out_rows[1 + k] = t->output + (size_t)negs[k] * dim;
+            if (!gather_outputs(t, ov, centre, negs, n_negs, out_rows)) {
+                tally->out_of_memory = 1;
+                return;
+            }
             int want_loss = ++tally->blocks % LOSS_SAMPLE_EVERY == 0;
             double loss = t->kernel->block(in_rows, n_in, out_rows, 1 + n_negs, dim, alpha,
                                            scratch, want_loss);
@@ -404,6 +478,8 @@ typedef struct worker_buffers {
     uint32_t *negs;    /* this centre's negatives, then the next centre's */
     float *scratch;
     size_t scratch_cap;
+    float **seq_in;    /* deterministic skip-gram: the sequence's input rows */
+    size_t seq_in_cap;
 } worker_buffers;
 
 static void buffers_free(worker_buffers *b)
@@ -412,6 +488,7 @@ static void buffers_free(worker_buffers *b)
     free(b->out_rows);
     free(b->negs);
     free(b->scratch);
+    free(b->seq_in);
 }
 
 static i2v_status buffers_init(worker_buffers *b, const i2v_trainer *t, i2v_error *err)
@@ -443,8 +520,9 @@ static i2v_status buffers_fit_context(worker_buffers *b, const i2v_trainer *t, s
 /* CBOW over one sequence: for each centre, the mean of its context rows
  * (the same reach as skip-gram's) against the centre's output row and its
  * negatives, one kernel call per centre. */
-static void train_sequence_cbow(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
-                                float alpha, worker_buffers *b, worker_tally *tally)
+static void train_sequence_cbow(i2v_trainer *t, row_overlay *ov, const uint32_t *seq, size_t n,
+                                i2v_rng *rng, float alpha, worker_buffers *b,
+                                worker_tally *tally)
 {
     const uint32_t dim = t->p.dim, window = t->p.window;
     for (size_t pos = 0; pos < n; pos++) {
@@ -458,13 +536,16 @@ static void train_sequence_cbow(i2v_trainer *t, const uint32_t *seq, size_t n, i
         }
         uint32_t n_in = 0;
         for (size_t c = lo; c <= hi; c++)
-            if (c != pos)
-                b->in_rows[n_in++] = t->input + (size_t)seq[c] * dim;
+            if (c != pos && !(b->in_rows[n_in++] = input_row(t, ov, seq[c]))) {
+                tally->out_of_memory = 1;
+                return;
+            }
         if (n_in == 0)
             continue;
-        b->out_rows[0] = t->output + (size_t)centre * dim;
-        for (uint32_t k = 0; k < n_negs; k++)
-            b->out_rows[1 + k] = t->output + (size_t)b->negs[k] * dim;
+        if (!gather_outputs(t, ov, centre, b->negs, n_negs, b->out_rows)) {
+            tally->out_of_memory = 1;
+            return;
+        }
         int want_loss = ++tally->blocks % LOSS_SAMPLE_EVERY == 0;
         double loss = t->kernel->cbow(b->in_rows, n_in, b->out_rows, 1 + n_negs, dim, alpha,
                                       b->scratch, want_loss);
@@ -479,30 +560,53 @@ static void train_sequence_cbow(i2v_trainer *t, const uint32_t *seq, size_t n, i
 }
 
 /* One subsampled sequence, by the architecture asked for. */
-static i2v_status train_one(i2v_trainer *t, const uint32_t *seq, size_t n, i2v_rng *rng,
-                            float alpha, worker_buffers *b, worker_tally *tally, i2v_error *err)
+static i2v_status train_one(i2v_trainer *t, row_overlay *ov, const uint32_t *seq, size_t n,
+                            i2v_rng *rng, float alpha, worker_buffers *b, worker_tally *tally,
+                            i2v_error *err)
 {
     if (!t->p.cbow) {
-        train_sequence(t, seq, n, rng, alpha, b->in_rows, b->out_rows, b->negs, b->scratch,
-                       tally);
-        return I2V_OK;
+        /* A chunk's input rows are looked up once per sequence, not once
+         * per window they fall in. */
+        if (ov) {
+            if (grow_array(&b->seq_in, &b->seq_in_cap, n, sizeof *b->seq_in, 1024) != 0)
+                return i2v_fail_nomem(err, "holding a long sequence");
+            for (size_t i = 0; i < n; i++)
+                if (!(b->seq_in[i] = input_row(t, ov, seq[i])))
+                    return i2v_fail_nomem(err, "copying the rows of a chunk");
+        }
+        /* Inlined twice: Hogwild's copy has no overlay test in its loop. */
+        if (ov)
+            train_sequence(t, ov, b->seq_in, seq, n, rng, alpha, b->in_rows, b->out_rows,
+                           b->negs, b->scratch, tally);
+        else
+            train_sequence(t, NULL, NULL, seq, n, rng, alpha, b->in_rows, b->out_rows, b->negs,
+                           b->scratch, tally);
+        return tally->out_of_memory ? i2v_fail_nomem(err, "copying the rows of a chunk")
+                                    : I2V_OK;
     }
     size_t widest = t->p.window == 0 || 2 * (size_t)t->p.window > n - 1 ? n - 1
                                                                        : 2 * (size_t)t->p.window;
     i2v_status st = buffers_fit_context(b, t, widest, err);
     if (st == I2V_OK)
-        train_sequence_cbow(t, seq, n, rng, alpha, b, tally);
+        train_sequence_cbow(t, ov, seq, n, rng, alpha, b, tally);
+    if (st == I2V_OK && tally->out_of_memory)
+        st = i2v_fail_nomem(err, "copying the rows of a chunk");
     return st;
 }
 
-static float current_alpha(const i2v_trainer *t)
+/* The learning rate once `done` of the run's planned items are read. */
+static float alpha_at(const i2v_trainer *t, uint64_t done)
 {
-    double done = (double)atomic_load_explicit(&t->items_done, memory_order_relaxed);
-    double frac = t->items_planned ? done / (double)t->items_planned : 1;
+    double frac = t->items_planned ? (double)done / (double)t->items_planned : 1;
     if (frac > 1)
         frac = 1;
     double a = t->p.alpha + (t->p.min_alpha - t->p.alpha) * frac;
     return (float)(a > t->p.min_alpha ? a : t->p.min_alpha);
+}
+
+static float current_alpha(const i2v_trainer *t)
+{
+    return alpha_at(t, atomic_load_explicit(&t->items_done, memory_order_relaxed));
 }
 
 /* Makes the worker's counters visible to the monitor and the learning
@@ -574,7 +678,8 @@ static void worker_main(void *state, uint32_t index)
         }
         size_t n_kept = subsample(t, ids, n, kept, &rng);
         if (n_kept > 1 &&
-            (w->status = train_one(t, kept, n_kept, &rng, alpha, &b, &tally, &w->err)) != I2V_OK)
+            (w->status = train_one(t, NULL, kept, n_kept, &rng, alpha, &b, &tally, &w->err)) !=
+                I2V_OK)
             break;
         unpublished += n;
         if (unpublished >= PUBLISH_EVERY_ITEMS) {
@@ -676,6 +781,237 @@ static void start_run(i2v_trainer *t)
     memset(&t->marks, 0, sizeof t->marks);
 }
 
+/* ---- deterministic training ------------------------------------------ */
+
+/* Items per chunk, and chunks per round.  A round's chunks all start from
+ * the weights as the round found them and their changes are summed, so a
+ * row that every chunk moves (a frequent item's output row, drawn as a
+ * negative everywhere) moves by the sum of DET_ROUND_CHUNKS independent
+ * steps.  Measured on the Brown corpus: 8 chunks of 512 items train as
+ * well as Hogwild; 8 x 1024 or 32 x 128 lose half the WordSim-353
+ * correlation, 8 x 2048 diverges.  Both are constants, never a function
+ * of the thread count: that is what makes the result one; at most
+ * DET_ROUND_CHUNKS threads have work at once. */
+enum { DET_CHUNK_ITEMS = 512, DET_ROUND_CHUNKS = 8 };
+
+/* One chunk of a round: what training it tallied. */
+typedef struct det_chunk {
+    worker_tally tally;
+    uint64_t items;
+    i2v_status status;
+    i2v_error err;
+} det_chunk;
+
+/* What one member of the team keeps from chunk to chunk. */
+typedef struct det_thread {
+    worker_buffers b;
+    uint32_t *long_seq, *kept;
+    size_t long_cap, kept_cap;
+} det_thread;
+
+/* An epoch's rounds, as the team sees them.  Member 0 (the calling
+ * thread) decides between the phases; the others only claim work. */
+typedef struct det_round {
+    i2v_trainer *t;
+    uint32_t epoch;
+    uint64_t first;          /* the round's first chunk ... */
+    uint32_t n;              /* ... and how many it has */
+    uint32_t applying;       /* chunks of the round being applied */
+    int last;                /* it is the epoch's last round */
+    det_chunk chunks[DET_ROUND_CHUNKS];
+    row_overlay overlays[DET_ROUND_CHUNKS]; /* each chunk's rows */
+    det_thread *threads;
+    uint32_t n_threads;
+    _Atomic uint32_t next_chunk;  /* to train */
+    _Atomic uint32_t next_part;   /* to apply */
+    int stop;                /* set by member 0: no more rounds */
+    int apply;               /* set by member 0: this round's deltas are added */
+    i2v_status status;       /* the first failure, in chunk order */
+    i2v_error err;
+    epoch_watch *watch;
+    struct timespec last_report;
+} det_round;
+
+/* Trains chunk r->first + i into its private rows.  Everything it draws
+ * comes from a generator of (seed, epoch, chunk), and its learning rate
+ * is the one at its place in the run. */
+static void train_chunk(det_round *r, det_thread *th, uint32_t i)
+{
+    i2v_trainer *t = r->t;
+    det_chunk *ch = &r->chunks[i];
+    uint64_t index = r->first + i;
+    ch->tally = (worker_tally){0};
+    ch->items = 0;
+    row_overlay *ov = &r->overlays[i];
+    overlay_reset(ov);
+    i2v_rng rng = i2v_rng_seeded(t->p.seed, ((uint64_t)(r->epoch + 1) << 40) + index);
+    float alpha = alpha_at(t, (uint64_t)r->epoch * t->corpus.items + t->chunks.items_before[index]);
+    corpus_cursor cur;
+    i2v_status st = corpus_cursor_open_range(&cur, &t->corpus, t->chunks.start[index],
+                                             t->chunks.start[index + 1], &ch->err);
+    while (st == I2V_OK && !atomic_load_explicit(&t->cancel, memory_order_relaxed)) {
+        uint32_t *ids;
+        size_t n;
+        int got = corpus_cursor_next(&cur, &ids, &n, &th->long_seq, &th->long_cap, &ch->err);
+        if (got <= 0) {
+            if (got < 0)
+                st = ch->err.code;
+            break;
+        }
+        if (grow_array(&th->kept, &th->kept_cap, n, sizeof *th->kept, n) != 0) {
+            st = i2v_fail_nomem(&ch->err, "holding a long sequence");
+            break;
+        }
+        size_t n_kept = subsample(t, ids, n, th->kept, &rng);
+        if (n_kept > 1)
+            st = train_one(t, ov, th->kept, n_kept, &rng, alpha, &th->b, &ch->tally, &ch->err);
+        ch->items += n;
+    }
+    corpus_cursor_close(&cur);
+    if (st == I2V_OK && overlay_finish(ov) != 0)
+        st = i2v_fail_nomem(&ch->err, "copying the rows of a chunk");
+    ch->status = st;
+}
+
+/* Counts a trained round in chunk order (so even the loss is the same
+ * sum), into the first thread's slot. */
+static void det_tally(i2v_trainer *t, const det_round *r)
+{
+    worker_stats *s = &t->stats[0];
+    double loss = atomic_load_explicit(&s->loss, memory_order_relaxed);
+    for (uint32_t i = 0; i < r->n; i++) {
+        const det_chunk *ch = &r->chunks[i];
+        atomic_fetch_add(&s->items, ch->items);
+        atomic_fetch_add(&t->items_done, ch->items);
+        atomic_fetch_add(&s->pairs, ch->tally.pairs);
+        atomic_fetch_add(&s->loss_pairs, ch->tally.loss_pairs);
+        loss += ch->tally.loss;
+    }
+    atomic_store_explicit(&s->loss, loss, memory_order_relaxed);
+    if (!isfinite(loss))
+        atomic_store(&t->diverged, 1);
+}
+
+/* Sets the round starting at chunk `first` (none left: stop). */
+static void det_set_round(det_round *r, uint64_t first)
+{
+    uint64_t n = r->t->chunks.n;
+    r->first = first;
+    r->n = first >= n ? 0 : n - first < DET_ROUND_CHUNKS ? (uint32_t)(n - first) : DET_ROUND_CHUNKS;
+    atomic_store(&r->next_chunk, 0);
+}
+
+/* Member 0, between training and applying: the round's failures, its
+ * counts, progress, and whether the deltas are added. */
+static void det_decide(det_round *r)
+{
+    i2v_trainer *t = r->t;
+    r->apply = 1;
+    for (uint32_t i = 0; i < r->n && r->status == I2V_OK; i++)
+        if (r->chunks[i].status != I2V_OK) {
+            r->status = r->chunks[i].status;
+            r->err = r->chunks[i].err;
+        }
+    if (r->status == I2V_OK)
+        det_tally(t, r);
+    if (r->status != I2V_OK || atomic_load(&t->cancel) || atomic_load(&t->diverged)) {
+        r->apply = 0;
+        r->stop = 1;
+    }
+    if (seconds_since(&r->last_report) * 1000 >= REPORT_EVERY_MS) {
+        watch_epoch(r->watch);
+        clock_gettime(CLOCK_MONOTONIC, &r->last_report);
+    }
+    /* The next round is set now (nobody trains until the deltas are
+     * added), so that one barrier less is needed. */
+    atomic_store(&r->next_part, 0);
+    r->applying = r->n;
+    r->last = r->first + r->n >= t->chunks.n;
+    det_set_round(r, r->first + r->n);
+}
+
+/* One member's epoch: rounds of training chunks, then adding their
+ * deltas part by part, each part's rows chunk by chunk, with three
+ * barriers per round (trained; decided; applied). */
+static void det_member(void *state, uint32_t member, uint32_t size, parallel_team *team)
+{
+    (void)size;
+    det_round *r = state;
+    det_thread *th = &r->threads[member];
+    for (;;) {
+        for (uint32_t i; (i = atomic_fetch_add(&r->next_chunk, 1)) < r->n;)
+            train_chunk(r, th, i);
+        parallel_team_sync(team);
+        if (member == 0)
+            det_decide(r);
+        parallel_team_sync(team);
+        if (!r->apply)
+            return;
+        for (uint32_t part; (part = atomic_fetch_add(&r->next_part, 1)) < OVERLAY_PARTS;)
+            for (uint32_t i = 0; i < r->applying; i++)
+                overlay_apply_part(&r->overlays[i], part, r->t->input, r->t->output);
+        parallel_team_sync(team);
+        if (r->last)
+            return;
+    }
+}
+
+static void det_round_free(det_round *r)
+{
+    for (uint32_t i = 0; i < DET_ROUND_CHUNKS; i++)
+        overlay_free(&r->overlays[i]);
+    for (uint32_t i = 0; r->threads && i < r->n_threads; i++) {
+        buffers_free(&r->threads[i].b);
+        free(r->threads[i].long_seq);
+        free(r->threads[i].kept);
+    }
+    free(r->threads);
+    free(r);
+}
+
+static i2v_status det_round_create(i2v_trainer *t, det_round **out, i2v_error *err)
+{
+    *out = NULL;
+    det_round *r = calloc(1, sizeof *r);
+    if (!r)
+        return i2v_fail_nomem(err, "starting deterministic training");
+    r->t = t;
+    for (uint32_t i = 0; i < DET_ROUND_CHUNKS; i++)
+        overlay_init(&r->overlays[i], t->p.dim, t->input, t->output);
+    r->n_threads = t->p.threads < DET_ROUND_CHUNKS ? t->p.threads : DET_ROUND_CHUNKS;
+    r->threads = calloc(r->n_threads, sizeof *r->threads);
+    i2v_status st = r->threads ? I2V_OK : i2v_fail_nomem(err, "starting deterministic training");
+    if (!r->threads)
+        r->n_threads = 0;
+    for (uint32_t i = 0; st == I2V_OK && i < r->n_threads; i++)
+        st = buffers_init(&r->threads[i].b, t, err);
+    if (st == I2V_OK && !t->chunks.start)
+        st = corpus_chunks_cut(&t->corpus, DET_CHUNK_ITEMS, &t->chunks, err);
+    if (st != I2V_OK) {
+        det_round_free(r);
+        return st;
+    }
+    *out = r;
+    return I2V_OK;
+}
+
+/* One epoch in rounds, on a team of up to the run's threads. */
+static i2v_status run_epoch_deterministic(det_round *r, uint32_t epoch, epoch_watch *watch,
+                                          i2v_error *err)
+{
+    r->epoch = epoch;
+    r->watch = watch;
+    r->stop = 0;
+    r->status = I2V_OK;
+    clock_gettime(CLOCK_MONOTONIC, &r->last_report);
+    det_set_round(r, 0);
+    if (r->n > 0)
+        parallel_team_run(r->n_threads, det_member, r);
+    if (r->status != I2V_OK && err)
+        *err = r->err;
+    return r->status; /* a cancel or a divergence: the caller says which */
+}
+
 i2v_status i2v_trainer_run_epochs(i2v_trainer *t, uint32_t epochs, i2v_progress_fn progress,
                                   void *user, i2v_error *err)
 {
@@ -688,7 +1024,8 @@ i2v_status i2v_trainer_run_epochs(i2v_trainer *t, uint32_t epochs, i2v_progress_
     if (t->epochs_done == 0)
         start_run(t);
     uint32_t last = epochs < t->p.epochs - t->epochs_done ? t->epochs_done + epochs : t->p.epochs;
-    i2v_status st = I2V_OK;
+    det_round *round = NULL;
+    i2v_status st = t->p.deterministic ? det_round_create(t, &round, err) : I2V_OK;
 
     for (uint32_t epoch = t->epochs_done; epoch < last && st == I2V_OK; epoch++) {
         for (uint32_t i = 0; i < threads; i++) {
@@ -698,7 +1035,11 @@ i2v_status i2v_trainer_run_epochs(i2v_trainer *t, uint32_t epochs, i2v_progress_
         /* Each share of the spool is one task: all of them run, whatever
          * the machine lets start, and progress is reported meanwhile. */
         epoch_watch watch = {t, epoch, &t->start, &t->marks, progress, user};
-        parallel_run_watched(threads, worker_main, workers, watch_epoch, &watch, REPORT_EVERY_MS);
+        if (round)
+            st = run_epoch_deterministic(round, epoch, &watch, err);
+        else
+            parallel_run_watched(threads, worker_main, workers, watch_epoch, &watch,
+                                 REPORT_EVERY_MS);
         uint64_t epoch_items = 0;
         for (uint32_t i = 0; i < threads; i++) {
             epoch_items += atomic_load(&t->stats[i].items);
@@ -729,6 +1070,8 @@ i2v_status i2v_trainer_run_epochs(i2v_trainer *t, uint32_t epochs, i2v_progress_
         st = i2v_fail_param(err, I2V_ERR_DIVERGED, I2V_PARAM_ALPHA,
                             "training diverged (the weights are no longer finite); lower the "
                             "learning rate");
+    if (round)
+        det_round_free(round);
     free(workers);
     return st;
 }
@@ -739,6 +1082,14 @@ i2v_status i2v_trainer_run(i2v_trainer *t, i2v_progress_fn progress, void *user,
 }
 
 uint32_t i2v_trainer_epochs_done(const i2v_trainer *t) { return t->epochs_done; }
+
+/* A deterministic model does not depend on the thread count, and neither
+ * do its bytes: it records one thread whatever trained it. */
+static void record_threads(i2v_train_params *p)
+{
+    if (p->deterministic)
+        p->threads = 1;
+}
 
 i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *err)
 {
@@ -764,7 +1115,9 @@ i2v_status i2v_trainer_take_model(i2v_trainer *t, i2v_model **out, i2v_error *er
     t->succ_start = t->succ_total = NULL;
     t->succ = NULL;
     t->have_corpus = 0;
-    return model_from_arrays("trained model", size, t->p.dim, &arrays, &t->p, out, err);
+    i2v_train_params recorded = t->p;
+    record_threads(&recorded);
+    return model_from_arrays("trained model", size, t->p.dim, &arrays, &recorded, out, err);
 }
 
 static void *copy_of(const void *from, size_t bytes)
@@ -799,6 +1152,7 @@ i2v_status i2v_trainer_snapshot(const i2v_trainer *t, i2v_model **out, i2v_error
     i2v_train_params p = t->p;
     p.epochs = t->epochs_done ? t->epochs_done : t->p.epochs;
     p.successors = owner->p.successors; /* what the arrays were counted to keep */
+    record_threads(&p);
     if (missing) {
         model_arrays_free(&a);
         return i2v_fail_nomem(err, "copying the weights");
@@ -821,7 +1175,7 @@ i2v_status trainer_fork(const i2v_trainer *from, const i2v_train_params *p, i2v_
     if (!t)
         return i2v_fail_nomem(err, "creating a trainer");
     t->p = *p;
-    t->kernel = sgns_kernel_best();
+    t->kernel = from->kernel;
     t->source = from;
     t->words = from->words;
     t->succ_start = from->succ_start;

@@ -128,7 +128,7 @@ static int next_item(const i2v_tune_options *o)
 static int fixed_in_grid(int p)
 {
     return p == I2V_PARAM_MIN_COUNT || p == I2V_PARAM_MAX_VOCAB || p == I2V_PARAM_THREADS ||
-           p == I2V_PARAM_SEED || p == I2V_PARAM_SUCCESSORS;
+           p == I2V_PARAM_SEED || p == I2V_PARAM_SUCCESSORS || p == I2V_PARAM_DETERMINISTIC;
 }
 
 static i2v_status check_grid(const i2v_tune_grid *g, i2v_error *err)
@@ -803,8 +803,12 @@ static i2v_status final_model(search *s, const i2v_tune_trial *best, uint32_t w,
     }
     i2v_trainer *t;
     st = i2v_trainer_create(&best->params, s->o->tmpdir, &t, err);
-    if (st != I2V_OK)
+    if (st == I2V_OK && s->o->kernel)
+        st = i2v_trainer_set_kernel(t, s->o->kernel, err);
+    if (st != I2V_OK) {
+        i2v_trainer_free(t);
         return st;
+    }
     rewind(s->d.all);
     st = i2v_trainer_read_corpus(t, s->d.all, name, err);
     if (st == I2V_OK)
@@ -841,6 +845,8 @@ static i2v_status prepare(search *s, FILE *in, const char *name, i2v_error *err)
     read_with.successors = s->successor_counts[s->n_successors - 1];
     if ((st = i2v_trainer_create(&read_with, o->tmpdir, &s->master, err)) != I2V_OK)
         return st;
+    if (o->kernel && (st = i2v_trainer_set_kernel(s->master, o->kernel, err)) != I2V_OK)
+        return st; /* forks run their source's kernel */
     FILE *corpus = next_item(o) ? s->d.train : s->d.all;
     if ((st = i2v_trainer_read_corpus(s->master, corpus, name, err)) != I2V_OK)
         return st;

@@ -153,3 +153,89 @@ void parallel_run_watched(uint32_t n, parallel_task task, void *state, parallel_
             pthread_join(tids[i], NULL);
     fanout_free(&f, slots, tids, started);
 }
+
+struct parallel_team {
+    parallel_team_task task;
+    void *state;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    uint32_t size;          /* 0 until every thread that could start has */
+    uint32_t waiting;       /* members at the barrier */
+    uint64_t generation;    /* barriers passed */
+    int synced;             /* lock and changed are initialized */
+};
+
+typedef struct team_seat {
+    parallel_team *team;
+    uint32_t member;
+} team_seat;
+
+static void *team_thread(void *arg)
+{
+    team_seat *seat = arg;
+    parallel_team *team = seat->team;
+    /* Wait for the size: it is known once every thread was started. */
+    pthread_mutex_lock(&team->lock);
+    while (team->size == 0)
+        pthread_cond_wait(&team->changed, &team->lock);
+    uint32_t size = team->size;
+    pthread_mutex_unlock(&team->lock);
+    team->task(team->state, seat->member, size, team);
+    return NULL;
+}
+
+void parallel_team_sync(parallel_team *team)
+{
+    if (!team->synced || team->size <= 1)
+        return;
+    pthread_mutex_lock(&team->lock);
+    uint64_t generation = team->generation;
+    if (++team->waiting == team->size) {
+        team->waiting = 0;
+        team->generation++;
+        pthread_cond_broadcast(&team->changed);
+    } else {
+        while (team->generation == generation)
+            pthread_cond_wait(&team->changed, &team->lock);
+    }
+    pthread_mutex_unlock(&team->lock);
+}
+
+void parallel_team_run(uint32_t n, parallel_team_task task, void *state)
+{
+    parallel_team team = {.task = task, .state = state};
+    team_seat *seats = n > 1 ? malloc(n * sizeof *seats) : NULL;
+    pthread_t *tids = n > 1 ? malloc(n * sizeof *tids) : NULL;
+    if (seats && tids && pthread_mutex_init(&team.lock, NULL) == 0) {
+        if (pthread_cond_init(&team.changed, NULL) == 0)
+            team.synced = 1;
+        else
+            pthread_mutex_destroy(&team.lock);
+    }
+    uint32_t started = 1; /* the calling thread */
+    /* Members are numbered without gaps: the first thread that cannot be
+     * started ends the team's growth. */
+    while (team.synced && started < n) {
+        seats[started] = (team_seat){&team, started};
+        if (pthread_create(&tids[started], NULL, team_thread, &seats[started]) != 0)
+            break;
+        started++;
+    }
+    if (team.synced) {
+        pthread_mutex_lock(&team.lock);
+        team.size = started;
+        pthread_cond_broadcast(&team.changed);
+        pthread_mutex_unlock(&team.lock);
+    } else {
+        team.size = 1;
+    }
+    task(state, 0, team.size, &team);
+    for (uint32_t i = 1; i < started; i++)
+        pthread_join(tids[i], NULL);
+    if (team.synced) {
+        pthread_cond_destroy(&team.changed);
+        pthread_mutex_destroy(&team.lock);
+    }
+    free(seats);
+    free(tids);
+}

@@ -24,4 +24,22 @@ typedef void (*parallel_watch)(void *watch_state);
 void parallel_run_watched(uint32_t n, parallel_task task, void *state, parallel_watch watch,
                           void *watch_state, unsigned interval_ms);
 
+/* A team: threads that run one task together and meet at barriers, for
+ * work in phases (deterministic training's rounds).  The team has as many
+ * members as threads could be started, at least the calling thread, at
+ * most n; a member learns the size from its task's arguments, so the work
+ * must be shared out by claiming, never by assuming n members. */
+typedef struct parallel_team parallel_team;
+typedef void (*parallel_team_task)(void *state, uint32_t member, uint32_t size,
+                                   parallel_team *team);
+
+/* Runs task on up to n members, member 0 on the calling thread; returns
+ * when every member has returned. */
+void parallel_team_run(uint32_t n, parallel_team_task task, void *state);
+
+/* Waits until every member of the team has called it: what a member
+ * wrote before is seen by every member after.  Every member must call it
+ * the same number of times. */
+void parallel_team_sync(parallel_team *team);
+
 #endif

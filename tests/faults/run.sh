@@ -108,6 +108,7 @@ scenario() {
 scenario vocab - vocab -i "$T/s.txt"
 scenario train "$T/out.i2v" train -i "$T/train.txt" -o "$T/out.i2v" $M
 scenario train-bin "$T/out.bin" train -i "$T/train.txt" -o "$T/out.bin" $M
+scenario train-deterministic "$T/out.i2v" train -i "$T/train.txt" -o "$T/out.i2v" $M --deterministic
 scenario resume "$T/out.i2v" train -i "$T/test.txt" --resume "$T/model.i2v" -o "$T/out.i2v" $M
 scenario similar - similar -m "$T/model.i2v" -k 3 -t 1 item_1 item_2
 scenario similar-txt - similar -m "$T/model.txt" -k 3 -t 1 item_1
