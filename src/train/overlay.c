@@ -17,8 +17,8 @@ enum { LINE_FLOATS = 16 };
 /* The first table: room for this many rows before it grows. */
 enum { FIRST_TABLE_SLOTS = 4096 };
 
-/* Rows the apply asks the cache for ahead of the one it writes. */
-enum { APPLY_AHEAD = 4 };
+/* Rows the merge asks the cache for ahead of the one it writes. */
+enum { MERGE_AHEAD = 4 };
 
 static const uint64_t KEY_MIX = 0x9e3779b97f4a7c15ull;
 
@@ -84,7 +84,7 @@ static int grow_table(row_overlay *ov)
         size_t h = table_index(key, cap);
         while (table[h].key)
             h = (h + 1) & (cap - 1);
-        table[h] = (struct overlay_entry){key, s};
+        table[h] = (struct overlay_entry){(uint32_t)key, (uint32_t)s};
         ov->row_at[s] = (uint32_t)h;
     }
     free(ov->table);
@@ -117,7 +117,7 @@ static int make_room(row_overlay *ov)
 
 float *overlay_row(row_overlay *ov, uint32_t id, int output)
 {
-    uint64_t key = ((uint64_t)id << 1 | (uint64_t)(output != 0)) + 1;
+    uint32_t key = (id << 1 | (uint32_t)(output != 0)) + 1;
     if (ov->table_cap) {
         size_t h = table_index(key, ov->table_cap);
         for (; ov->table[h].key; h = (h + 1) & (ov->table_cap - 1))
@@ -130,7 +130,7 @@ float *overlay_row(row_overlay *ov, uint32_t id, int output)
     while (ov->table[h].key)
         h = (h + 1) & (ov->table_cap - 1);
     size_t slot = ov->rows++;
-    ov->table[h] = (struct overlay_entry){key, slot};
+    ov->table[h] = (struct overlay_entry){(uint32_t)key, (uint32_t)slot};
     ov->row_key[slot] = key - 1;
     ov->row_at[slot] = (uint32_t)h;
     float *row = slot_row(ov, slot);
@@ -145,36 +145,23 @@ static inline uint32_t part_of(uint64_t row_key)
     return (uint32_t)(((row_key + 1) * KEY_MIX) >> 58) % OVERLAY_PARTS;
 }
 
-/* to += from and to -= from, elementwise: the same floats with or without
- * SIMD, since nothing is summed in another order. */
-static inline void add_row(float *restrict to, const float *restrict from, uint32_t dim)
+/* to += row - start, elementwise: the same floats with or without SIMD,
+ * since nothing is summed in another order. */
+static inline void add_delta(float *restrict to, const float *row, const float *start,
+                             uint32_t dim)
 {
     uint32_t k = 0;
 #ifdef __SSE2__
     for (; k + 4 <= dim; k += 4)
-        _mm_storeu_ps(to + k, _mm_add_ps(_mm_loadu_ps(to + k), _mm_loadu_ps(from + k)));
+        _mm_storeu_ps(to + k, _mm_add_ps(_mm_loadu_ps(to + k), _mm_sub_ps(_mm_loadu_ps(row + k),
+                                                                       _mm_loadu_ps(start + k))));
 #endif
     for (; k < dim; k++)
-        to[k] += from[k];
-}
-
-static inline void sub_row(float *restrict to, const float *restrict from, uint32_t dim)
-{
-    uint32_t k = 0;
-#ifdef __SSE2__
-    for (; k + 4 <= dim; k += 4)
-        _mm_storeu_ps(to + k, _mm_sub_ps(_mm_loadu_ps(to + k), _mm_loadu_ps(from + k)));
-#endif
-    for (; k < dim; k++)
-        to[k] -= from[k];
+        to[k] += row[k] - start[k];
 }
 
 int overlay_finish(row_overlay *ov)
 {
-    for (size_t s = 0; s < ov->rows; s++) {
-        uint64_t key = ov->row_key[s];
-        sub_row(slot_row(ov, s), ov->shared[key & 1] + (size_t)(key >> 1) * ov->dim, ov->dim);
-    }
     if (grow_array(&ov->order, &ov->order_cap, ov->rows, sizeof *ov->order, OVERLAY_PAGE_ROWS) !=
         0)
         return -1;
@@ -196,19 +183,59 @@ int overlay_finish(row_overlay *ov)
     return 0;
 }
 
-void overlay_apply_part(const row_overlay *ov, uint32_t part, float *input, float *output)
+/* Per row, overlay_merge_part keeps the first overlay that holds it, plus
+ * one (bits 0..31; 0: none yet), and the row's slot there (32..63). */
+enum { SLOT_SHIFT = 32 };
+#define HOLDER_MASK 0xffffffffu
+
+/* The first overlay's delta, start kept: to += row - start, and the
+ * copy becomes the start (to as it was) for the overlays after it. */
+static inline void add_first_delta(float *restrict to, float *restrict row, uint32_t dim)
+{
+    uint32_t k = 0;
+#ifdef __SSE2__
+    for (; k + 4 <= dim; k += 4) {
+        __m128 start = _mm_loadu_ps(to + k);
+        _mm_storeu_ps(to + k, _mm_add_ps(start, _mm_sub_ps(_mm_loadu_ps(row + k), start)));
+        _mm_storeu_ps(row + k, start);
+    }
+#endif
+    for (; k < dim; k++) {
+        float start = to[k];
+        to[k] = start + (row[k] - start);
+        row[k] = start;
+    }
+}
+
+void overlay_merge_part(row_overlay *ov, uint32_t n, uint32_t part, float *input,
+                        float *output, uint64_t *first_holder)
 {
     float *matrix[2] = {input, output};
-    uint32_t end = ov->part_start[part + 1];
-    for (uint32_t j = ov->part_start[part]; j < end; j++) {
-        if (j + APPLY_AHEAD < end) {
-            uint32_t ahead = ov->order[j + APPLY_AHEAD];
-            uint64_t akey = ov->row_key[ahead];
-            prefetch_lines(slot_row(ov, ahead), ov->dim, 0);
-            prefetch_lines(matrix[akey & 1] + (size_t)(akey >> 1) * ov->dim, ov->dim, 1);
+    for (uint32_t c = 0; c < n; c++) {
+        row_overlay *o = &ov[c];
+        uint32_t end = o->part_start[part + 1];
+        for (uint32_t j = o->part_start[part]; j < end; j++) {
+            if (j + MERGE_AHEAD < end) {
+                uint32_t ahead = o->order[j + MERGE_AHEAD];
+                uint64_t akey = o->row_key[ahead];
+                prefetch_lines(slot_row(o, ahead), o->dim, 0);
+                prefetch_lines(matrix[akey & 1] + (size_t)(akey >> 1) * o->dim, o->dim, 1);
+                __builtin_prefetch(&first_holder[akey], 1, 3);
+            }
+            uint32_t s = o->order[j];
+            uint64_t key = o->row_key[s];
+            float *to = matrix[key & 1] + (size_t)(key >> 1) * o->dim;
+            uint64_t first = first_holder[key];
+            if (!first) { /* the row still stands as the round found it */
+                first_holder[key] = (uint64_t)s << SLOT_SHIFT | (uint64_t)(c + 1);
+                add_first_delta(to, slot_row(o, s), o->dim);
+            } else {
+                const row_overlay *f = &ov[(first & HOLDER_MASK) - 1];
+                add_delta(to, slot_row(o, s), slot_row(f, (size_t)(first >> SLOT_SHIFT)), o->dim);
+            }
         }
-        uint32_t s = ov->order[j];
-        uint64_t key = ov->row_key[s];
-        add_row(matrix[key & 1] + (size_t)(key >> 1) * ov->dim, slot_row(ov, s), ov->dim);
     }
+    for (uint32_t c = 0; c < n; c++)
+        for (uint32_t j = ov[c].part_start[part]; j < ov[c].part_start[part + 1]; j++)
+            first_holder[ov[c].row_key[ov[c].order[j]]] = 0;
 }

@@ -4,12 +4,12 @@
  * the first time it touches a row (an input or an output row), the row is
  * copied here, and from then on the chunk reads and updates its copy, so
  * it sees its own updates and nothing of the other chunks of its round.
- * When the chunk is done, each copy becomes its delta (copy minus the
- * shared row), and the deltas are sorted into OVERLAY_PARTS parts by row.
- * At the round's end the parts are added to the shared weights, each part
- * by one thread, each row's deltas in chunk order: every float of the
- * result is then the same sum in the same order, however many threads
- * trained and applied the round and whichever thread took which chunk. */
+ * When the chunk is done, its rows are sorted into OVERLAY_PARTS parts.
+ * At the round's end each row's deltas (its copies minus the row as the
+ * round found it) are added to it, each part by one thread, each row's
+ * deltas in chunk order: every float of the result is then the same sum
+ * in the same order, however many threads trained and merged the round
+ * and whichever thread took which chunk. */
 #ifndef I2V_TRAIN_OVERLAY_H
 #define I2V_TRAIN_OVERLAY_H
 
@@ -20,11 +20,12 @@
  * parts can be added in parallel without two threads on one row. */
 enum { OVERLAY_PARTS = 64 };
 
-/* A table entry: key (id * 2 + matrix) + 1, 0 when empty, and the row's
- * slot: one cache line holds four. */
+/* A table entry: key (id * 2 + matrix) + 1, 0 when empty (2V + 1 fits
+ * in 32 bits: V <= I2V_MAX_ITEMS), and the row's slot; eight to a cache
+ * line. */
 struct overlay_entry {
-    uint64_t key;
-    uint64_t slot;
+    uint32_t key;
+    uint32_t slot;
 };
 
 typedef struct row_overlay {
@@ -55,12 +56,16 @@ void overlay_reset(row_overlay *ov);
  * (output = 1), copied on first touch; NULL when memory ran out. */
 float *overlay_row(row_overlay *ov, uint32_t id, int output);
 
-/* Turns every copy into its delta against the shared row (which must not
- * have changed since the copies were made) and sorts the rows into parts.
- * Returns 0, or -1 when memory ran out. */
+/* Sorts the rows into parts.  Returns 0, or -1 when memory ran out. */
 int overlay_finish(row_overlay *ov);
 
-/* Adds the deltas of part `part` to the matrices. */
-void overlay_apply_part(const row_overlay *ov, uint32_t part, float *input, float *output);
+/* Adds part `part` of the n finished overlays ov[0..n) to the matrices:
+ * each row becomes its start plus the deltas (copy minus start) of every
+ * overlay that holds it, in overlay order.  The first overlay that holds
+ * a row reads the start from the matrix and then keeps it in its copy
+ * for the others.  first_holder has 2V words (id * 2 + matrix), zero on
+ * entry and on return. */
+void overlay_merge_part(row_overlay *ov, uint32_t n, uint32_t part, float *input,
+                        float *output, uint64_t *first_holder);
 
 #endif
