@@ -520,9 +520,9 @@ static i2v_status buffers_fit_context(worker_buffers *b, const i2v_trainer *t, s
 /* CBOW over one sequence: for each centre, the mean of its context rows
  * (the same reach as skip-gram's) against the centre's output row and its
  * negatives, one kernel call per centre. */
-static void train_sequence_cbow(i2v_trainer *t, row_overlay *ov, const uint32_t *seq, size_t n,
-                                i2v_rng *rng, float alpha, worker_buffers *b,
-                                worker_tally *tally)
+static void train_sequence_cbow(i2v_trainer *t, row_overlay *ov, float *const *seq_in,
+                                const uint32_t *seq, size_t n, i2v_rng *rng, float alpha,
+                                worker_buffers *b, worker_tally *tally)
 {
     const uint32_t dim = t->p.dim, window = t->p.window;
     for (size_t pos = 0; pos < n; pos++) {
@@ -536,10 +536,8 @@ static void train_sequence_cbow(i2v_trainer *t, row_overlay *ov, const uint32_t 
         }
         uint32_t n_in = 0;
         for (size_t c = lo; c <= hi; c++)
-            if (c != pos && !(b->in_rows[n_in++] = input_row(t, ov, seq[c]))) {
-                tally->out_of_memory = 1;
-                return;
-            }
+            if (c != pos)
+                b->in_rows[n_in++] = seq_in ? seq_in[c] : t->input + (size_t)seq[c] * dim;
         if (n_in == 0)
             continue;
         if (!gather_outputs(t, ov, centre, b->negs, n_negs, b->out_rows)) {
@@ -564,16 +562,16 @@ static i2v_status train_one(i2v_trainer *t, row_overlay *ov, const uint32_t *seq
                             i2v_rng *rng, float alpha, worker_buffers *b, worker_tally *tally,
                             i2v_error *err)
 {
+    /* A chunk's input rows are looked up once per sequence, not once per
+     * window they fall in. */
+    if (ov) {
+        if (grow_array(&b->seq_in, &b->seq_in_cap, n, sizeof *b->seq_in, 1024) != 0)
+            return i2v_fail_nomem(err, "holding a long sequence");
+        for (size_t i = 0; i < n; i++)
+            if (!(b->seq_in[i] = input_row(t, ov, seq[i])))
+                return i2v_fail_nomem(err, "copying the rows of a chunk");
+    }
     if (!t->p.cbow) {
-        /* A chunk's input rows are looked up once per sequence, not once
-         * per window they fall in. */
-        if (ov) {
-            if (grow_array(&b->seq_in, &b->seq_in_cap, n, sizeof *b->seq_in, 1024) != 0)
-                return i2v_fail_nomem(err, "holding a long sequence");
-            for (size_t i = 0; i < n; i++)
-                if (!(b->seq_in[i] = input_row(t, ov, seq[i])))
-                    return i2v_fail_nomem(err, "copying the rows of a chunk");
-        }
         /* Inlined twice: Hogwild's copy has no overlay test in its loop. */
         if (ov)
             train_sequence(t, ov, b->seq_in, seq, n, rng, alpha, b->in_rows, b->out_rows,
@@ -588,7 +586,7 @@ static i2v_status train_one(i2v_trainer *t, row_overlay *ov, const uint32_t *seq
                                                                        : 2 * (size_t)t->p.window;
     i2v_status st = buffers_fit_context(b, t, widest, err);
     if (st == I2V_OK)
-        train_sequence_cbow(t, ov, seq, n, rng, alpha, b, tally);
+        train_sequence_cbow(t, ov, ov ? b->seq_in : NULL, seq, n, rng, alpha, b, tally);
     if (st == I2V_OK && tally->out_of_memory)
         st = i2v_fail_nomem(err, "copying the rows of a chunk");
     return st;
