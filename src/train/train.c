@@ -825,7 +825,6 @@ typedef struct det_round {
     uint32_t n_threads;
     _Atomic uint32_t next_chunk;  /* to train */
     _Atomic uint32_t next_part;   /* to apply */
-    int stop;                /* set by member 0: no more rounds */
     int apply;               /* set by member 0: this round's deltas are added */
     i2v_status status;       /* the first failure, in chunk order */
     i2v_error err;
@@ -915,10 +914,8 @@ static void det_decide(det_round *r)
         }
     if (r->status == I2V_OK)
         det_tally(t, r);
-    if (r->status != I2V_OK || atomic_load(&t->cancel) || atomic_load(&t->diverged)) {
+    if (r->status != I2V_OK || atomic_load(&t->cancel) || atomic_load(&t->diverged))
         r->apply = 0;
-        r->stop = 1;
-    }
     if (seconds_since(&r->last_report) * 1000 >= REPORT_EVERY_MS) {
         watch_epoch(r->watch);
         clock_gettime(CLOCK_MONOTONIC, &r->last_report);
@@ -984,8 +981,9 @@ static i2v_status det_round_create(i2v_trainer *t, det_round **out, i2v_error *e
     r->threads = calloc(r->n_threads, sizeof *r->threads);
     size_t rows = 2 * (size_t)i2v_vocab_size(t->words);
     r->first_holder = calloc(rows ? rows : 1, sizeof *r->first_holder);
-    i2v_status st = r->threads && r->first_holder ? I2V_OK
-                                             : i2v_fail_nomem(err, "starting deterministic training");
+    i2v_status st = I2V_OK;
+    if (!r->threads || !r->first_holder)
+        st = i2v_fail_nomem(err, "starting deterministic training");
     if (!r->threads)
         r->n_threads = 0;
     for (uint32_t i = 0; st == I2V_OK && i < r->n_threads; i++)
@@ -1006,7 +1004,6 @@ static i2v_status run_epoch_deterministic(det_round *r, uint32_t epoch, epoch_wa
 {
     r->epoch = epoch;
     r->watch = watch;
-    r->stop = 0;
     r->status = I2V_OK;
     clock_gettime(CLOCK_MONOTONIC, &r->last_report);
     det_set_round(r, 0);
