@@ -41,8 +41,8 @@ i2v_status i2v_trainer_create(const i2v_train_params *params, const char *tmpdir
 void i2v_trainer_free(i2v_trainer *trainer);
 
 /* The training kernels this CPU runs, by name: "reference" (plain C, the
- * same results on every CPU) first, the fastest last.  Writes up to `max`
- * names; returns how many there are. */
+ * same instructions on every CPU of an architecture) first, the fastest
+ * last.  Writes up to `max` names; returns how many there are. */
 size_t i2v_train_kernels(const char **names, size_t max);
 
 /* Trains with the kernel named `name` (one of i2v_train_kernels) instead

@@ -63,7 +63,7 @@ static const cli_option train_options[] = {
      "(chunks of sequences train in rounds against the weights at the round's start; their "
      "changes are added in a fixed order)", "Hogwild"},
     {"kernel", OPT_KERNEL, "NAME", NONE, "the training kernel: reference (plain C, the same "
-     "results on every CPU), avx2, avx512 where the CPU has them", "the fastest"},
+     "instructions on every x86-64 CPU), avx2, avx512 where the CPU has them", "the fastest"},
     {"successors", OPT_SUCCESSORS, "N", I2V_PARAM_SUCCESSORS, "counted in the same pass as the "
      "items and kept in a native model for recommend to blend in", NULL},
     {"context", OPT_CONTEXT, "L", I2V_PARAM_CONTEXT, "recorded in the model as recommend's "
