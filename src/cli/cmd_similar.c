@@ -45,7 +45,7 @@ static const char similar_help[] =
     "                       scans every vector\n"
     "      --exact          scan every vector even when the model has an index\n"
     "      --ef N           with an index: the search list, at least k (default\n"
-    "                       256: recall@10 0.97 on 1,000,000 items); smaller is\n"
+    "                       256: recall@10 0.99 on 1,000,000 items); smaller is\n"
     "                       faster and misses more\n"
     "  -t, --threads N      threads for --all and for queries from standard input\n"
     "                       (default: online CPUs)\n"
