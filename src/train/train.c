@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,11 +182,24 @@ i2v_status i2v_trainer_set_kernel(i2v_trainer *t, const char *name, i2v_error *e
                     I2V_QUOTED(strlen(name), name), list);
 }
 
+/* A matrix of rows read and written at random: one of 2 MB or more is
+ * aligned to 2 MB and offered huge pages, so that its pages fit the TLB
+ * (the kernel may decline; then it has small pages as before). */
+enum { HUGE_PAGE_BYTES = 2u << 20 };
+
 static float *alloc_matrix(uint32_t rows, uint32_t dim)
 {
     size_t bytes = (size_t)rows * dim * sizeof(float);
     bytes = (bytes + CACHE_LINE - 1) / CACHE_LINE * CACHE_LINE;
-    return aligned_alloc(CACHE_LINE, bytes ? bytes : CACHE_LINE);
+    if (bytes < HUGE_PAGE_BYTES)
+        return aligned_alloc(CACHE_LINE, bytes ? bytes : CACHE_LINE);
+    bytes = (bytes + HUGE_PAGE_BYTES - 1) / HUGE_PAGE_BYTES * HUGE_PAGE_BYTES;
+    float *m = aligned_alloc(HUGE_PAGE_BYTES, bytes);
+#ifdef MADV_HUGEPAGE
+    if (m)
+        (void)madvise(m, bytes, MADV_HUGEPAGE); /* advice only: failing costs nothing */
+#endif
+    return m;
 }
 
 /* Input rows uniform in [-1/dim, 1/dim) as gensim does (wider than
