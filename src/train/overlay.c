@@ -8,6 +8,7 @@
 #endif
 
 #include "util/grow.h"
+#include "util/prefetch.h"
 
 /* Rows per page: pages are never moved, so the row pointers a kernel call
  * holds stay valid while later rows are copied in. */
@@ -21,16 +22,6 @@ enum { FIRST_TABLE_SLOTS = 4096 };
 enum { MERGE_AHEAD = 4 };
 
 static const uint64_t KEY_MIX = 0x9e3779b97f4a7c15ull;
-
-static inline void prefetch_lines(const float *row, uint32_t dim, int for_write)
-{
-    for (uint32_t k = 0; k < dim; k += LINE_FLOATS) {
-        if (for_write)
-            __builtin_prefetch(row + k, 1, 3);
-        else
-            __builtin_prefetch(row + k, 0, 3);
-    }
-}
 
 void overlay_init(row_overlay *ov, uint32_t dim, const float *input, const float *output)
 {
@@ -218,8 +209,9 @@ void overlay_merge_part(row_overlay *ov, uint32_t n, uint32_t part, float *input
             if (j + MERGE_AHEAD < end) {
                 uint32_t ahead = o->order[j + MERGE_AHEAD];
                 uint64_t akey = o->row_key[ahead];
-                prefetch_lines(slot_row(o, ahead), o->dim, 0);
-                prefetch_lines(matrix[akey & 1] + (size_t)(akey >> 1) * o->dim, o->dim, 1);
+                prefetch_floats_for_read(slot_row(o, ahead), o->dim);
+                prefetch_floats_for_write(matrix[akey & 1] + (size_t)(akey >> 1) * o->dim,
+                                          o->dim);
                 __builtin_prefetch(&first_holder[akey], 1, 3);
             }
             uint32_t s = o->order[j];

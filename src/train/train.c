@@ -25,6 +25,7 @@
 #include "model/build.h"
 #include "train/train.h"
 #include "util/parallel.h"
+#include "util/prefetch.h"
 #include "util/rng.h"
 #include "core/vocab.h"
 #include "train/overlay.h"
@@ -384,29 +385,16 @@ static int gather_outputs(const i2v_trainer *t, row_overlay *ov, uint32_t centre
     return 1;
 }
 
-/* Asks the cache for a row that a coming block will update: the rows are
- * scattered over two matrices far larger than the caches, and waiting for
- * them is most of the cost of a block. */
-static inline void prefetch_row(const float *row, uint32_t dim)
-{
-    for (uint32_t k = 0; k < dim; k += CACHE_LINE / sizeof(float))
-        __builtin_prefetch(row + k, 1, 3);
-}
-
-/* The same for a row that will only be read (deterministic training
- * copies shared rows, which two threads may read at once). */
-static inline void prefetch_row_read(const float *row, uint32_t dim)
-{
-    for (uint32_t k = 0; k < dim; k += CACHE_LINE / sizeof(float))
-        __builtin_prefetch(row + k, 0, 3);
-}
-
+/* Asks the cache for a row that a coming block will use: waiting for the
+ * rows is most of the cost of a block.  Hogwild updates the row itself;
+ * deterministic training only copies it, and two threads may copy one
+ * row at once. */
 static inline void prefetch_for(const row_overlay *ov, const float *row, uint32_t dim)
 {
     if (ov)
-        prefetch_row_read(row, dim);
+        prefetch_floats_for_read(row, dim);
     else
-        prefetch_row(row, dim);
+        prefetch_floats_for_write(row, dim);
 }
 
 /* Draws the negatives of one window: up to `negative` items other than the
