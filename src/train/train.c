@@ -480,8 +480,12 @@ typedef struct worker_buffers {
     uint32_t *negs;    /* this centre's negatives, then the next centre's */
     float *scratch;
     size_t scratch_cap;
-    float **seq_in;    /* deterministic skip-gram: the sequence's input rows */
+    float **seq_in;    /* deterministic: the sequence's input rows */
     size_t seq_in_cap;
+    uint32_t *long_seq; /* a sequence that crosses the cursor's blocks */
+    size_t long_cap;
+    uint32_t *kept;    /* the sequence, subsampled */
+    size_t kept_cap;
 } worker_buffers;
 
 static void buffers_free(worker_buffers *b)
@@ -491,6 +495,8 @@ static void buffers_free(worker_buffers *b)
     free(b->negs);
     free(b->scratch);
     free(b->seq_in);
+    free(b->long_seq);
+    free(b->kept);
 }
 
 static i2v_status buffers_init(worker_buffers *b, const i2v_trainer *t, i2v_error *err)
@@ -640,6 +646,24 @@ static size_t subsample(const i2v_trainer *t, const uint32_t *ids, size_t n, uin
     return n_kept;
 }
 
+/* The cursor's next sequence, subsampled into b->kept: returns 1 with the
+ * items read in *n and those kept in *n_kept, 0 at the end, -1 on failure
+ * (err says why). */
+static int next_subsampled(const i2v_trainer *t, corpus_cursor *cur, i2v_rng *rng,
+                           worker_buffers *b, size_t *n, size_t *n_kept, i2v_error *err)
+{
+    uint32_t *ids;
+    int got = corpus_cursor_next(cur, &ids, n, &b->long_seq, &b->long_cap, err);
+    if (got <= 0)
+        return got;
+    if (grow_array(&b->kept, &b->kept_cap, *n, sizeof *b->kept, *n) != 0) {
+        i2v_fail_nomem(err, "holding a long sequence");
+        return -1;
+    }
+    *n_kept = subsample(t, ids, *n, b->kept, rng);
+    return 1;
+}
+
 static void worker_main(void *state, uint32_t index)
 {
     worker *w = (worker *)state + index;
@@ -647,8 +671,6 @@ static void worker_main(void *state, uint32_t index)
     worker_stats *stats = &t->stats[w->index];
     i2v_rng rng = i2v_rng_seeded(t->p.seed, (uint64_t)w->epoch * t->p.threads + w->index + 1);
     corpus_cursor cur = {0};
-    uint32_t *long_seq = NULL, *kept = NULL;
-    size_t long_cap = 0, kept_cap = 0;
     worker_buffers b;
     w->status = buffers_init(&b, t, &w->err);
     if (w->status == I2V_OK)
@@ -664,21 +686,15 @@ static void worker_main(void *state, uint32_t index)
     uint64_t unpublished = 0;
     float alpha = current_alpha(t);
     while (w->status == I2V_OK) {
-        uint32_t *ids;
-        size_t n;
-        int r = corpus_cursor_next(&cur, &ids, &n, &long_seq, &long_cap, &w->err);
+        size_t n, n_kept;
+        int r = next_subsampled(t, &cur, &rng, &b, &n, &n_kept, &w->err);
         if (r <= 0) {
             if (r < 0)
                 w->status = w->err.code;
             break;
         }
-        if (grow_array(&kept, &kept_cap, n, sizeof *kept, n) != 0) {
-            w->status = i2v_fail_nomem(&w->err, "holding a long sequence");
-            break;
-        }
-        size_t n_kept = subsample(t, ids, n, kept, &rng);
         if (n_kept > 1 &&
-            (w->status = train_one(t, NULL, kept, n_kept, &rng, alpha, &b, &tally, &w->err)) !=
+            (w->status = train_one(t, NULL, b.kept, n_kept, &rng, alpha, &b, &tally, &w->err)) !=
                 I2V_OK)
             break;
         unpublished += n;
@@ -690,8 +706,6 @@ static void worker_main(void *state, uint32_t index)
     }
     publish(t, stats, &unpublished, &tally);
     corpus_cursor_close(&cur);
-    free(long_seq);
-    free(kept);
     buffers_free(&b);
 }
 
@@ -804,13 +818,6 @@ typedef struct det_chunk {
     i2v_error err;
 } det_chunk;
 
-/* What one member of the team keeps from chunk to chunk. */
-typedef struct det_thread {
-    worker_buffers b;
-    uint32_t *long_seq, *kept;
-    size_t long_cap, kept_cap;
-} det_thread;
-
 /* An epoch's rounds, as the team sees them.  Member 0 (the calling
  * thread) decides between the phases; the others only claim work. */
 typedef struct det_round {
@@ -823,7 +830,7 @@ typedef struct det_round {
     det_chunk chunks[DET_ROUND_CHUNKS];
     row_overlay overlays[DET_ROUND_CHUNKS]; /* each chunk's rows */
     uint64_t *first_holder;                 /* 2V words for overlay_merge_part */
-    det_thread *threads;
+    worker_buffers *threads; /* what each member keeps from chunk to chunk */
     uint32_t n_threads;
     _Atomic uint32_t next_chunk;  /* to train */
     _Atomic uint32_t next_part;   /* to apply */
@@ -837,7 +844,7 @@ typedef struct det_round {
 /* Trains chunk r->first + i into its private rows.  Everything it draws
  * comes from a generator of (seed, epoch, chunk), and its learning rate
  * is the one at its place in the run. */
-static void train_chunk(det_round *r, det_thread *th, uint32_t i)
+static void train_chunk(det_round *r, worker_buffers *b, uint32_t i)
 {
     i2v_trainer *t = r->t;
     det_chunk *ch = &r->chunks[i];
@@ -852,21 +859,15 @@ static void train_chunk(det_round *r, det_thread *th, uint32_t i)
     i2v_status st = corpus_cursor_open_range(&cur, &t->corpus, t->chunks.start[index],
                                              t->chunks.start[index + 1], &ch->err);
     while (st == I2V_OK && !atomic_load_explicit(&t->cancel, memory_order_relaxed)) {
-        uint32_t *ids;
-        size_t n;
-        int got = corpus_cursor_next(&cur, &ids, &n, &th->long_seq, &th->long_cap, &ch->err);
+        size_t n, n_kept;
+        int got = next_subsampled(t, &cur, &rng, b, &n, &n_kept, &ch->err);
         if (got <= 0) {
             if (got < 0)
                 st = ch->err.code;
             break;
         }
-        if (grow_array(&th->kept, &th->kept_cap, n, sizeof *th->kept, n) != 0) {
-            st = i2v_fail_nomem(&ch->err, "holding a long sequence");
-            break;
-        }
-        size_t n_kept = subsample(t, ids, n, th->kept, &rng);
         if (n_kept > 1)
-            st = train_one(t, ov, th->kept, n_kept, &rng, alpha, &th->b, &ch->tally, &ch->err);
+            st = train_one(t, ov, b->kept, n_kept, &rng, alpha, b, &ch->tally, &ch->err);
         ch->items += n;
     }
     corpus_cursor_close(&cur);
@@ -937,10 +938,10 @@ static void det_member(void *state, uint32_t member, uint32_t size, parallel_tea
 {
     (void)size;
     det_round *r = state;
-    det_thread *th = &r->threads[member];
+    worker_buffers *b = &r->threads[member];
     for (;;) {
         for (uint32_t i; (i = atomic_fetch_add(&r->next_chunk, 1)) < r->n;)
-            train_chunk(r, th, i);
+            train_chunk(r, b, i);
         parallel_team_sync(team);
         if (member == 0)
             det_decide(r);
@@ -960,11 +961,8 @@ static void det_round_free(det_round *r)
 {
     for (uint32_t i = 0; i < DET_ROUND_CHUNKS; i++)
         overlay_free(&r->overlays[i]);
-    for (uint32_t i = 0; r->threads && i < r->n_threads; i++) {
-        buffers_free(&r->threads[i].b);
-        free(r->threads[i].long_seq);
-        free(r->threads[i].kept);
-    }
+    for (uint32_t i = 0; r->threads && i < r->n_threads; i++)
+        buffers_free(&r->threads[i]);
     free(r->threads);
     free(r->first_holder);
     free(r);
@@ -989,7 +987,7 @@ static i2v_status det_round_create(i2v_trainer *t, det_round **out, i2v_error *e
     if (!r->threads)
         r->n_threads = 0;
     for (uint32_t i = 0; st == I2V_OK && i < r->n_threads; i++)
-        st = buffers_init(&r->threads[i].b, t, err);
+        st = buffers_init(&r->threads[i], t, err);
     if (st == I2V_OK && !t->chunks.start)
         st = corpus_chunks_cut(&t->corpus, DET_CHUNK_ITEMS, &t->chunks, err);
     if (st != I2V_OK) {
