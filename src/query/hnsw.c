@@ -12,6 +12,8 @@
 #include "query/nearest.h"
 #include "query/topk.h"
 #include "util/error.h"
+#include "util/grow.h"
+#include "util/prefetch.h"
 #include "util/parallel.h"
 #include "util/rng.h"
 
@@ -216,20 +218,35 @@ static hit heap_pop(heap *q)
     return top;
 }
 
+static int id_order(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return (a > b) - (a < b);
+}
+
 /* ---- the searcher ---------------------------------------------------------- */
 
 struct hnsw_searcher {
-    uint32_t *mark; /* visited when mark[i] == epoch */
-    uint32_t epoch, n;
+    /* Visited nodes: a bit each (a million nodes in 128 KB, which stays in
+     * the cache where an array of marks would not), and their list, by
+     * which the next walk clears them. */
+    uint64_t *seen;
+    uint32_t *visited;
+    size_t n_visited, visited_cap;
+    uint32_t n;
     heap cand, found;
+    uint32_t *exclude; /* a query's exclusions, ascending */
+    size_t exclude_cap;
+    hit *from;         /* where layer 0's search starts */
+    size_t from_cap;
 };
 
 i2v_status hnsw_searcher_new(uint32_t n, hnsw_searcher **out, i2v_error *err)
 {
     hnsw_searcher *s = calloc(1, sizeof *s);
     if (s)
-        s->mark = calloc(n ? n : 1, sizeof *s->mark);
-    if (!s || !s->mark) {
+        s->seen = calloc((size_t)n / 64 + 1, sizeof *s->seen);
+    if (!s || !s->seen) {
         free(s);
         return i2v_fail_nomem(err, "preparing an index search");
     }
@@ -243,7 +260,10 @@ void hnsw_searcher_free(hnsw_searcher *s)
 {
     if (!s)
         return;
-    free(s->mark);
+    free(s->seen);
+    free(s->visited);
+    free(s->exclude);
+    free(s->from);
     free(s->cand.h);
     free(s->found.h);
     free(s);
@@ -251,27 +271,73 @@ void hnsw_searcher_free(hnsw_searcher *s)
 
 static void new_walk(hnsw_searcher *s)
 {
-    if (++s->epoch == 0) { /* wrapped: clear the marks once */
-        memset(s->mark, 0, (size_t)s->n * sizeof *s->mark);
-        s->epoch = 1;
-    }
+    if (s->n_visited > s->n / 256) /* many: cheaper to clear every word */
+        memset(s->seen, 0, ((size_t)s->n / 64 + 1) * sizeof *s->seen);
+    else
+        for (size_t i = 0; i < s->n_visited; i++)
+            s->seen[s->visited[i] / 64] = 0;
+    s->n_visited = 0;
     s->cand.size = s->found.size = 0;
 }
 
-/* What a walk reads: the vectors, and the graph through a view or (while
- * building) through the builder's locked copies. */
+/* Marks id visited; 0 when it was already, -1 out of memory. */
+static int visit(hnsw_searcher *s, uint32_t id)
+{
+    uint64_t bit = (uint64_t)1 << (id % 64), *word = &s->seen[id / 64];
+    if (*word & bit)
+        return 0;
+    if (s->n_visited == s->visited_cap &&
+        grow_array(&s->visited, &s->visited_cap, s->n_visited + 1, sizeof *s->visited, 1024))
+        return -1;
+    *word |= bit;
+    s->visited[s->n_visited++] = id;
+    return 1;
+}
+
+/* What a walk reads: the rows it ranks, and the graph through a view or
+ * (while building) through the builder's locked copies. */
 typedef struct walk {
     const i2v_model *m;
     const dot_kernel *kernel;
-    const float *unit;
+    const float *query;
+    hnsw_target target;
     int (*links)(void *state, uint32_t node, uint32_t layer, uint32_t *out); /* -1 damaged */
     void *state;
 } walk;
 
-static float sim_of(const walk *w, uint32_t id)
+/* The score of the exact scan: the cosine of a unit query (norms), or the
+ * dot product plus the row's bias. */
+static float score_of(const walk *w, uint32_t id)
 {
-    return query_score(w->kernel->dot(w->unit, w->m->input + (size_t)id * w->m->dim, w->m->dim),
-                       w->m->norms[id]);
+    float dot = w->kernel->dot(w->query, w->target.rows + (size_t)id * w->m->dim, w->m->dim);
+    if (w->target.norms)
+        return query_score(dot, w->target.norms[id]);
+    return w->target.bias ? dot + w->target.bias[id] : dot;
+}
+
+static void prefetch_row(const walk *w, uint32_t id)
+{
+    prefetch_floats_for_read(w->target.rows + (size_t)id * w->m->dim, w->m->dim);
+    __builtin_prefetch(w->target.norms ? w->target.norms + id
+                       : w->target.bias ? w->target.bias + id
+                                        : w->target.rows + (size_t)id * w->m->dim,
+                       0, 3);
+}
+
+/* Rows fetched ahead of the one scored: far enough to hide a miss, near
+ * enough that the lines are still there. */
+enum { SCORE_AHEAD = 4 };
+
+/* Scores ids[0..n) into out, each row asked for SCORE_AHEAD rows early. */
+static void score_many(const walk *w, const uint32_t *ids, int n, hit *out)
+{
+    for (int j = 0; j < n && j < SCORE_AHEAD; j++)
+        prefetch_row(w, ids[j]);
+    for (int j = 0; j < n; j++) {
+        if (j + SCORE_AHEAD < n)
+            prefetch_row(w, ids[j + SCORE_AHEAD]);
+        out[j] = (hit){score_of(w, ids[j]), ids[j]};
+    }
 }
 
 /* Greedy descent on one layer from *at: the best neighbour until none is
@@ -284,46 +350,13 @@ static int greedy(const walk *w, uint32_t layer, hit *at)
         int k = w->links(w->state, at->id, layer, row);
         if (k < 0)
             return -1;
-        for (int j = 0; j < k; j++) {
-            hit h = {sim_of(w, row[j]), row[j]};
-            if (hit_better(h, *at)) {
-                *at = h;
+        hit scored[HNSW_MAX_LINKS];
+        score_many(w, row, k, scored);
+        for (int j = 0; j < k; j++)
+            if (hit_better(scored[j], *at)) {
+                *at = scored[j];
                 moved = 1;
             }
-        }
-    }
-    return 0;
-}
-
-/* The ef best nodes of one layer reachable from `from`, left in s->found
- * (a min-heap).  -1 on a damaged graph, -2 out of memory. */
-static int search_layer(const walk *w, hnsw_searcher *s, hit from, uint32_t layer, uint32_t ef)
-{
-    uint32_t row[HNSW_MAX_LINKS];
-    new_walk(s);
-    s->mark[from.id] = s->epoch;
-    if (heap_push(&s->cand, from) || heap_push(&s->found, from))
-        return -2;
-    while (s->cand.size) {
-        hit c = heap_pop(&s->cand);
-        if (s->found.size >= ef && hit_better(s->found.h[0], c))
-            break;
-        int k = w->links(w->state, c.id, layer, row);
-        if (k < 0)
-            return -1;
-        for (int j = 0; j < k; j++) {
-            uint32_t id = row[j];
-            if (s->mark[id] == s->epoch)
-                continue;
-            s->mark[id] = s->epoch;
-            hit h = {sim_of(w, id), id};
-            if (s->found.size < ef || hit_better(h, s->found.h[0])) {
-                if (heap_push(&s->cand, h) || heap_push(&s->found, h))
-                    return -2;
-                if (s->found.size > ef)
-                    heap_pop(&s->found);
-            }
-        }
     }
     return 0;
 }
@@ -346,35 +379,155 @@ static int view_links(void *state, uint32_t node, uint32_t layer, uint32_t *out)
     return k;
 }
 
+/* Asks for what expanding a node will read (view_links): its check,
+ * bounds and layer-0 row. */
+static void prefetch_node(const walk *w, uint32_t id)
+{
+    if (w->links != view_links)
+        return;
+    const hnsw_view *g = w->state;
+    __builtin_prefetch(g->check + id, 0, 3);
+    __builtin_prefetch(g->upper_start + id, 0, 3);
+    const uint32_t *row = g->layer0 + (uint64_t)id * g->m0;
+    for (uint32_t j = 0; j < g->m0; j += 16)
+        __builtin_prefetch(row + j, 0, 3);
+}
+
+/* Which nodes a search may answer: not excluded (ascending ids) and, with
+ * limit > 0, below it.  The others are walked through all the same. */
+typedef struct filter {
+    const uint32_t *exclude;
+    size_t n_exclude;
+    uint32_t limit;
+} filter;
+
+static int eligible(const filter *f, uint32_t id)
+{
+    if (!f)
+        return 1;
+    if (f->limit && id >= f->limit)
+        return 0;
+    size_t lo = 0, hi = f->n_exclude;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->exclude[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return !(lo < f->n_exclude && f->exclude[lo] == id);
+}
+
+/* The ef best eligible nodes of one layer reachable from the n_from
+ * starts, left in s->found (a min-heap); a node is expanded when it would
+ * rank among them, eligible or not.  -1 on a damaged graph, -2 out of
+ * memory. */
+static int search_layer(const walk *w, hnsw_searcher *s, const hit *from, size_t n_from,
+                        uint32_t layer, uint32_t ef, const filter *f)
+{
+    uint32_t row[HNSW_MAX_LINKS];
+    hit scored[HNSW_MAX_LINKS];
+    new_walk(s);
+    for (size_t i = 0; i < n_from; i++) {
+        hit h = from[i];
+        int fresh = visit(s, h.id);
+        if (fresh < 0)
+            return -2;
+        if (!fresh)
+            continue;
+        if (heap_push(&s->cand, h))
+            return -2;
+        if (eligible(f, h.id) && heap_push(&s->found, h))
+            return -2;
+        if (s->found.size > ef)
+            heap_pop(&s->found);
+    }
+    while (s->cand.size) {
+        hit c = heap_pop(&s->cand);
+        if (s->found.size >= ef && hit_better(s->found.h[0], c))
+            break;
+        if (s->cand.size)
+            prefetch_node(w, s->cand.h[0].id);
+        int k = w->links(w->state, c.id, layer, row), fresh = 0;
+        if (k < 0)
+            return -1;
+        for (int j = 0; j < k; j++) {
+            int v = visit(s, row[j]);
+            if (v < 0)
+                return -2;
+            if (v)
+                row[fresh++] = row[j];
+        }
+        score_many(w, row, fresh, scored);
+        for (int j = 0; j < fresh; j++) {
+            hit h = scored[j];
+            if (s->found.size < ef || hit_better(h, s->found.h[0])) {
+                if (heap_push(&s->cand, h))
+                    return -2;
+                if (!eligible(f, h.id))
+                    continue;
+                if (heap_push(&s->found, h))
+                    return -2;
+                if (s->found.size > ef)
+                    heap_pop(&s->found);
+            }
+        }
+    }
+    return 0;
+}
+
 i2v_status hnsw_search(const i2v_model *m, const hnsw_view *g, hnsw_searcher *s,
-                       const float *unit, const uint32_t *exclude, size_t n_exclude,
-                       uint32_t limit, uint32_t k, uint32_t ef, i2v_neighbor *out,
-                       uint32_t *n_out, i2v_error *err)
+                       const hnsw_query *q, i2v_neighbor *out, uint32_t *n_out, i2v_error *err)
 {
     *n_out = 0;
-    if (k == 0)
+    if (q->k == 0)
         return I2V_OK;
-    if (ef < k + n_exclude)
-        ef = k + (uint32_t)n_exclude;
-    walk w = {m, dot_kernel_best(), unit, view_links, (void *)g};
-    hit at = {sim_of(&w, g->entry), g->entry};
+    uint32_t ef = q->ef < q->k ? q->k : q->ef;
+    /* The exclusions ascending, for eligible(). */
+    if (q->n_exclude > s->exclude_cap) {
+        uint32_t *grown = realloc(s->exclude, q->n_exclude * sizeof *grown);
+        if (!grown)
+            return i2v_fail_nomem(err, "searching the index");
+        s->exclude = grown;
+        s->exclude_cap = q->n_exclude;
+    }
+    copy_bytes(s->exclude, q->exclude, q->n_exclude * sizeof *s->exclude);
+    if (q->n_exclude > 1)
+        qsort(s->exclude, q->n_exclude, sizeof *s->exclude, id_order);
+    filter f = {s->exclude, q->n_exclude, q->limit};
+    walk w = {m, dot_kernel_best(), q->query, q->target, view_links, (void *)g};
+    /* The descent from the entry point, then layer 0 from where it ends
+     * and from the seeds (checked against n: they are the caller's). */
+    hit at = {score_of(&w, g->entry), g->entry};
     int r = 0;
     for (uint32_t layer = g->top; layer > 0 && r == 0; layer--)
         r = greedy(&w, layer, &at);
-    if (r == 0)
-        r = search_layer(&w, s, at, 0, ef);
+    if (r == 0 && q->n_seeds + 1 > s->from_cap) {
+        hit *grown = realloc(s->from, (q->n_seeds + 1) * sizeof *grown);
+        if (!grown)
+            return i2v_fail_nomem(err, "searching the index");
+        s->from = grown;
+        s->from_cap = q->n_seeds + 1;
+    }
+    size_t n_from = 0;
+    if (r == 0) {
+        s->from[n_from++] = at;
+        for (size_t i = 0; i < q->n_seeds; i++)
+            if (q->seeds[i] < g->n)
+                s->from[n_from++] = (hit){score_of(&w, q->seeds[i]), q->seeds[i]};
+        r = search_layer(&w, s, s->from, n_from, 0, ef, &f);
+    }
     if (r == -2)
         return i2v_fail_nomem(err, "searching the index");
     if (r < 0)
         return damaged(m->source, "a node fails its check", err);
     topk_heap top;
-    topk_init(&top, out, k);
+    topk_init(&top, out, q->k);
     for (uint32_t i = 0; i < s->found.size; i++) {
         hit h = s->found.h[i];
         if (!isfinite(h.sim))
             return query_damaged_row(m, h.id, err);
-        if ((limit == 0 || h.id < limit) && !query_excluded(h.id, exclude, n_exclude))
-            topk_push(&top, h.id, h.sim);
+        topk_push(&top, h.id, h.sim);
     }
     *n_out = topk_sort(&top);
     return I2V_OK;
@@ -503,18 +656,18 @@ static int insert(build_state *t, uint32_t q)
     const float *v = m->input + (size_t)q * m->dim;
     for (uint32_t j = 0; j < m->dim; j++)
         t->unit[j] = norm > 0 ? v[j] / norm : 0.0f;
-    walk w = {m, kernel, t->unit, build_links, b};
+    walk w = {m, kernel, t->unit, {m->input, m->norms, NULL}, build_links, b};
     int level = node_level(b, q);
     pthread_mutex_lock(&b->top_lock);
     uint32_t entry = b->entry, top = b->top;
     int raises = level > (int)top;
     if (!raises)
         pthread_mutex_unlock(&b->top_lock);
-    hit at = {sim_of(&w, entry), entry};
+    hit at = {score_of(&w, entry), entry};
     for (int layer = (int)top; layer > level; layer--)
         greedy(&w, (uint32_t)layer, &at);
     for (int layer = level < (int)top ? level : (int)top; layer >= 0; layer--) {
-        if (search_layer(&w, t->s, at, (uint32_t)layer, b->o->ef_construction) == -2) {
+        if (search_layer(&w, t->s, &at, 1, (uint32_t)layer, b->o->ef_construction, NULL) == -2) {
             if (raises)
                 pthread_mutex_unlock(&b->top_lock);
             return -1;

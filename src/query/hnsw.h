@@ -87,13 +87,49 @@ typedef struct hnsw_searcher hnsw_searcher;
 i2v_status hnsw_searcher_new(uint32_t n, hnsw_searcher **out, i2v_error *err);
 void hnsw_searcher_free(hnsw_searcher *s);
 
-/* The k best by cosine of the unit query among the items not excluded
- * and (limit > 0) with id < limit, searching with a list of `ef`
- * (raised to k plus the exclusions when smaller); best first into out,
- * their number in *n_out.  Scores are those of the exact scan. */
+/* What a search ranks: rows by the cosine of a unit query (norms set: the
+ * rows' norms), or by the dot product plus bias[row] (bias may be NULL).
+ * The graph was built on the input vectors by cosine; a walk for another
+ * score follows the same links. */
+typedef struct hnsw_target {
+    const float *rows;
+    const float *norms;
+    const float *bias;
+} hnsw_target;
+
+typedef struct hnsw_query {
+    hnsw_target target;
+    const float *query;      /* dim floats */
+    const uint32_t *seeds;   /* nodes layer 0 starts from besides the entry's descent */
+    size_t n_seeds;          /* (ids >= n are skipped) */
+    const uint32_t *exclude; /* never answered, any order */
+    size_t n_exclude;
+    uint32_t limit;          /* > 0: only ids below it are answered */
+    uint32_t k, ef;          /* answers; the search list (raised to k) */
+} hnsw_query;
+
+/* The k best by the target's score among the items the query may
+ * answer, found with a list of ef of them; best first into out, their
+ * number in *n_out.  Scores are those of the exact scan. */
 i2v_status hnsw_search(const i2v_model *m, const hnsw_view *g, hnsw_searcher *s,
-                       const float *unit, const uint32_t *exclude, size_t n_exclude,
-                       uint32_t limit, uint32_t k, uint32_t ef, i2v_neighbor *out,
-                       uint32_t *n_out, i2v_error *err);
+                       const hnsw_query *q, i2v_neighbor *out, uint32_t *n_out, i2v_error *err);
+
+/* Many searches on `threads` threads, each query as given (a unit one for
+ * a cosine target), with its exclusions and seeds from the ranges
+ * [start[q], start[q + 1]) of the lists (start arrays may be NULL), those
+ * with skip[q] set answering nothing; k answers a query in out (n_out[q]
+ * of them).  The model's index must be current (index.c). */
+typedef struct index_searches {
+    hnsw_target target;
+    const float *queries;
+    size_t n;
+    const uint8_t *skip;
+    const uint64_t *exclude_start, *seed_start;
+    const uint32_t *exclude, *seeds;
+    uint32_t k, ef, threads;
+} index_searches;
+
+i2v_status index_search_many(const i2v_model *m, const index_searches *q, i2v_neighbor *out,
+                             uint32_t *n_out, i2v_error *err);
 
 #endif

@@ -115,11 +115,15 @@ i2v_status i2v_index_verify(const i2v_model *m, i2v_error *err)
 typedef struct index_job {
     const i2v_model *m;
     hnsw_view g;
+    hnsw_target target;
     const float *queries;    /* NULL: the items' own vectors */
+    int unit_queries;        /* the queries are used as given, not made unit */
+    int seeds_excluded;      /* the walks start from the excluded items too */
+    const uint8_t *skip;     /* NULL, or 1: no answer for that query */
     const uint32_t *ids;
     size_t n;
-    const uint64_t *exclude_start;
-    const uint32_t *exclude;
+    const uint64_t *exclude_start, *seed_start;
+    const uint32_t *exclude, *seeds;
     uint32_t limit, k, ef, threads;
     i2v_neighbor *out;
     uint32_t *n_out;
@@ -137,31 +141,42 @@ static void index_task(void *state, uint32_t t)
                          : i2v_fail_nomem(&j->errors[t], "answering through the index");
     /* Queries t, t + threads, ...: the answers never depend on the split. */
     for (size_t q = t; st == I2V_OK && q < j->n; q += j->threads) {
-        const uint32_t *ex;
-        size_t n_ex;
+        hnsw_query hq = {.target = j->target, .query = unit, .limit = j->limit, .k = j->k,
+                         .ef = j->ef};
+        j->n_out[q] = 0;
+        if (j->skip && j->skip[q])
+            continue;
         if (j->ids) {
             uint32_t id = j->ids[q];
-            if (!(m->norms[id] > 0.0f)) { /* no direction: no neighbours */
-                j->n_out[q] = 0;
+            if (!(m->norms[id] > 0.0f)) /* no direction: no neighbours */
                 continue;
-            }
             /* The query i2v_nearest_items makes of an item: the same scores. */
             st = i2v_query_vector(m, &j->ids[q], 1, NULL, 0, unit, &j->errors[t]);
             if (st == I2V_OK)
                 st = query_unit(unit, m->dim, unit, &j->errors[t]);
             if (st != I2V_OK)
                 break;
-            ex = &j->ids[q];
-            n_ex = 1;
+            hq.exclude = hq.seeds = &j->ids[q]; /* its own node: where its neighbours are */
+            hq.n_exclude = hq.n_seeds = 1;
         } else {
-            st = query_unit(j->queries + q * m->dim, m->dim, unit, &j->errors[t]);
-            if (st != I2V_OK)
+            if (j->unit_queries)
+                hq.query = j->queries + q * m->dim;
+            else if ((st = query_unit(j->queries + q * m->dim, m->dim, unit, &j->errors[t])) !=
+                     I2V_OK)
                 break;
-            ex = j->exclude_start ? j->exclude + j->exclude_start[q] : NULL;
-            n_ex = j->exclude_start ? j->exclude_start[q + 1] - j->exclude_start[q] : 0;
+            if (j->exclude_start) {
+                hq.exclude = j->exclude + j->exclude_start[q];
+                hq.n_exclude = j->exclude_start[q + 1] - j->exclude_start[q];
+            }
+            if (j->seeds_excluded) { /* a query's own items: its answers lie around them */
+                hq.seeds = hq.exclude;
+                hq.n_seeds = hq.n_exclude;
+            } else if (j->seed_start) {
+                hq.seeds = j->seeds + j->seed_start[q];
+                hq.n_seeds = j->seed_start[q + 1] - j->seed_start[q];
+            }
         }
-        st = hnsw_search(m, &j->g, s, unit, ex, n_ex, j->limit, j->k, j->ef,
-                         j->out + q * j->k, &j->n_out[q], &j->errors[t]);
+        st = hnsw_search(m, &j->g, s, &hq, j->out + q * j->k, &j->n_out[q], &j->errors[t]);
     }
     hnsw_searcher_free(s);
     free(unit);
@@ -172,9 +187,14 @@ static i2v_status run_index_job(index_job *j, i2v_error *err)
 {
     if (j->threads < 1 || j->threads > I2V_MAX_THREADS)
         return i2v_fail(err, I2V_ERR_INVALID, "threads must be 1..%u", I2V_MAX_THREADS);
+    if (j->m->graph_stale)
+        return i2v_fail(err, I2V_ERR_INVALID, "%s: its index was built for other vectors",
+                        j->m->source ? j->m->source : "model");
     i2v_status st = open_view(j->m, &j->g, err);
     if (st != I2V_OK)
         return st;
+    if (!j->target.rows)
+        j->target = (hnsw_target){j->m->input, j->m->norms, NULL};
     if (j->threads > j->n)
         j->threads = j->n ? (uint32_t)j->n : 1;
     j->status = calloc(j->threads, sizeof *j->status);
@@ -194,13 +214,23 @@ static i2v_status run_index_job(index_job *j, i2v_error *err)
     return st;
 }
 
+i2v_status index_search_many(const i2v_model *m, const index_searches *q, i2v_neighbor *out,
+                             uint32_t *n_out, i2v_error *err)
+{
+    index_job j = {.m = m, .target = q->target, .queries = q->queries, .unit_queries = 1,
+                   .skip = q->skip, .n = q->n, .exclude_start = q->exclude_start,
+                   .exclude = q->exclude, .seed_start = q->seed_start, .seeds = q->seeds,
+                   .k = q->k, .ef = q->ef, .threads = q->threads, .out = out, .n_out = n_out};
+    return run_index_job(&j, err);
+}
+
 i2v_status i2v_nearest_index(const i2v_model *m, const float *queries, size_t n,
                              const uint64_t *exclude_start, const uint32_t *exclude,
                              uint32_t limit, uint32_t k, uint32_t ef, uint32_t threads,
                              i2v_neighbor *out, uint32_t *n_out, i2v_error *err)
 {
     index_job j = {.m = m, .queries = queries, .n = n, .exclude_start = exclude_start,
-                   .exclude = exclude, .limit = limit, .k = k, .ef = ef, .threads = threads,
+                   .exclude = exclude, .seeds_excluded = 1, .limit = limit, .k = k, .ef = ef, .threads = threads,
                    .out = out, .n_out = n_out};
     return run_index_job(&j, err);
 }
