@@ -14,7 +14,10 @@
 #     threads: queries/s and recall@10 against the exact answers;
 #   - one `similar` process, warm page cache (hyperfine when installed);
 #   - `similar --all` through the index against the exact --all, the
-#     exact one on a shard and extrapolated when the model is large.
+#     exact one on a shard and extrapolated when the model is large;
+#   - QUERIES histories (the first half of sessions drawn at random)
+#     through `recommend`, exactly and through the index at each --ef, on
+#     THREADS threads: histories/s and recall@10 against the exact answers.
 # Prints Markdown on stdout.
 set -eu
 cd "$(dirname "$0")/.."
@@ -85,7 +88,7 @@ for size in $SIZES; do
             for ef in $EFS; do
                 set -- $(timed "$W/ann.tsv" "$I2V" similar -m "$W/x.i2v" -k 10 --ef "$ef" -t "$t" <"$W/q.txt")
                 qps=$(awk -v s="$1" -v n="$QUERIES" 'BEGIN { printf "%.0f", n / s }')
-                echo "| index, --ef $ef | $t | $qps ($(awk -v a="$qps" -v b="$exact_qps" 'BEGIN { printf "%.0fx", a / b }')) | $(recall "$W/ann.tsv" "$W/exact.tsv") |"
+                echo "| index, --ef $ef | $t | $qps ($(awk -v a="$qps" -v b="$exact_qps" 'BEGIN { printf "%.1fx", a / b }')) | $(recall "$W/ann.tsv" "$W/exact.tsv") |"
             done
         done
         echo
@@ -109,6 +112,20 @@ for size in $SIZES; do
             r=$(recall "$W/all-ann-part.tsv" "$W/part.tsv")
         fi
         echo "similar --all -k 10 on $THREADS threads: through the index $all_s s, exact $exact_all; recall@10 $r."
+        echo
+        awk -v p="$(awk -v q="$QUERIES" -v n="$(wc -l <"$S")" 'BEGIN { print 2 * q / n }')" -v seed=9 '
+            BEGIN { srand(seed) } NF >= 4 && rand() < p { h = $1; for (i = 2; i <= int(NF / 2); i++) h = h " " $i; print h }' \
+            "$S" | head -n "$QUERIES" >"$W/h.txt"
+        echo "| recommend ($(wc -l <"$W/h.txt") histories) | threads | histories/s | recall@10 |"
+        echo "|---|---|---|---|"
+        set -- $(timed "$W/rec-exact.tsv" "$I2V" recommend -m "$W/x.i2v" --exact -t "$THREADS" <"$W/h.txt")
+        exact_hps=$(awk -v s="$1" -v n="$(wc -l <"$W/h.txt")" 'BEGIN { printf "%.0f", n / s }')
+        echo "| exact (blocked scan) | $THREADS | $exact_hps | 1 |"
+        for ef in $EFS; do
+            set -- $(timed "$W/rec-ann.tsv" "$I2V" recommend -m "$W/x.i2v" --ef "$ef" -t "$THREADS" <"$W/h.txt")
+            hps=$(awk -v s="$1" -v n="$(wc -l <"$W/h.txt")" 'BEGIN { printf "%.0f", n / s }')
+            echo "| index, --ef $ef | $THREADS | $hps ($(awk -v a="$hps" -v b="$exact_hps" 'BEGIN { printf "%.1fx", a / b }')) | $(recall "$W/rec-ann.tsv" "$W/rec-exact.tsv") |"
+        done
         echo
     done
 done

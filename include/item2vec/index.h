@@ -24,7 +24,7 @@ typedef struct i2v_index_options {
 void i2v_index_options_default(i2v_index_options *options);
 
 /* The default search list of i2v_nearest_index (its `ef`). */
-#define I2V_INDEX_DEFAULT_EF 256u
+#define I2V_INDEX_DEFAULT_EF 128u
 
 /* Builds the index over the model's input vectors and attaches it (a
  * previous one is replaced); a native file written from the model then

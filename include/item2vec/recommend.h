@@ -54,11 +54,15 @@ typedef struct i2v_recommend_options {
     uint32_t threads;     /* i2v_recommend's threads, 1..I2V_MAX_THREADS */
     uint32_t successors;  /* the blend uses each item's most frequent successors
                              only, at most this many; 0: all the model keeps */
+    uint32_t ef;          /* > 0: candidates are found through the model's index
+                             (item2vec/index.h) with a search list of ef, the
+                             walk starting from the context's items as well;
+                             0: the exact scan */
 } i2v_recommend_options;
 
 /* k 10, the context and blend the model records (else the parameters'
  * defaults), history items not answered, AUTO, one thread, every
- * successor. */
+ * successor, the exact scan. */
 void i2v_recommend_options_default(const i2v_model *model, i2v_recommend_options *options);
 
 typedef struct i2v_recommender i2v_recommender;

@@ -32,13 +32,19 @@ static const char recommend_details[] =
     "Lines are answered in blocks (as many as have arrived) by one blocked\n"
     "matrix product on --threads threads, in input order; an answer never\n"
     "depends on the block it was in.\n"
+    "\nA model with an index ('item2vec index') is answered through it: the\n"
+    "graph links items whose input vectors are near, and a walk along it from\n"
+    "the context's items and from the graph's entry point keeps the --ef best\n"
+    "candidates by the score above (for cosine, by the index's own measure);\n"
+    "the successors' candidates are added and scored exactly as in the scan.\n"
+    "The scores are the exact ones, an item now and then missed; --exact scans.\n"
     "\nExamples:\n"
     "  item2vec recommend -m model.i2v < histories.txt\n"
     "  item2vec recommend -m model.i2v --with-user -k 20 < users.tsv > recs.tsv\n"
     "  echo 'item_1 item_7 item_3' | item2vec recommend -m model.i2v -k 5\n";
 
 enum { OPT_WITH_USER = 256, OPT_KEEP_SEEN, OPT_SCORE, OPT_JSON, OPT_CONTEXT, OPT_BLEND,
-       OPT_NAMES };
+       OPT_NAMES, OPT_EXACT, OPT_EF };
 
 #define NONE I2V_PARAM_NONE
 static const cli_option recommend_options[] = {
@@ -53,7 +59,12 @@ static const cli_option recommend_options[] = {
      "column", NULL},
     {"score", OPT_SCORE, "S", NONE, "predict (the model's prediction), dot (q . out alone) or "
      "cosine (between input vectors)", "predict, or cosine without output vectors"},
-    {"threads", 't', "N", NONE, "threads for the blocked product", "online CPUs"},
+    {"threads", 't', "N", NONE, "threads for the blocked product or the index's walks",
+     "online CPUs"},
+    {"exact", OPT_EXACT, NULL, NONE, "scan every output vector even when the model has an "
+     "index", NULL},
+    {"ef", OPT_EF, "N", NONE, "with an index: the search list, at least k; smaller is faster "
+     "and misses more", "128"},
     {"json", OPT_JSON, NULL, NONE, "JSON lines {\"query\",\"rank\",\"item\",\"score\"}", NULL},
     {"names", OPT_NAMES, "FILE", NONE, "item<TAB>display name lines: a fifth column (JSON: "
      "\"name\") with each answer's name", NULL},
@@ -72,7 +83,7 @@ typedef struct recommend_args {
     i2v_recommend_options options;
     i2v_train_params given;      /* --context, --blend */
     uint32_t given_mask;
-    int with_user, json;
+    int with_user, json, exact;
 } recommend_args;
 
 static int print_recommend_help(void)
@@ -122,6 +133,8 @@ static int parse_recommend_args(int argc, char **argv, recommend_args *a)
         case OPT_SCORE: bad = parse_score(optarg, &a->options.score); break;
         case OPT_JSON: a->json = 1; break;
         case OPT_NAMES: a->names = optarg; break;
+        case OPT_EXACT: a->exact = 1; break;
+        case OPT_EF: bad = cli_parse_u32("--ef", optarg, 1, 100000, &a->options.ef); break;
         case 'h': return print_recommend_help();
         default: return cli_bad_option(argv);
         }
@@ -344,6 +357,7 @@ int cmd_recommend(int argc, char **argv)
         o.context = a.given.context;
     if (a.given_mask >> I2V_PARAM_BLEND & 1)
         o.blend = a.given.blend;
+    o.ef = answers_pick_ef(m, a.model, a.exact, 0, 1, NULL, a.options.ef, o.k);
     a.options = o;
     i2v_recommender *r = NULL;
     i2v_error err;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "query/batch.h"
+#include "query/hnsw.h"
 #include "query/nearest.h"
 #include "query/topk.h"
 #include "util/error.h"
@@ -42,7 +43,7 @@ void i2v_recommend_options_default(const i2v_model *m, i2v_recommend_options *o)
         p = *recorded;
     *o = (i2v_recommend_options){.k = 10, .context = p.context, .blend = p.blend,
                                  .keep_seen = 0, .score = I2V_REC_AUTO, .threads = 1,
-                                 .successors = 0};
+                                 .successors = 0, .ef = 0};
 }
 
 static i2v_status check_options(const i2v_recommend_options *o, i2v_error *err)
@@ -55,6 +56,8 @@ static i2v_status check_options(const i2v_recommend_options *o, i2v_error *err)
     i2v_status st = i2v_param_check_whole(I2V_PARAM_CONTEXT, o->context, err);
     if (st == I2V_OK)
         st = i2v_param_check_real(I2V_PARAM_BLEND, o->blend, err);
+    if (st == I2V_OK && o->ef > 100000)
+        st = i2v_fail(err, I2V_ERR_INVALID, "ef must be at most 100000 (got %u)", o->ef);
     if (st == I2V_OK && (unsigned)o->score > I2V_REC_COSINE)
         st = i2v_fail(err, I2V_ERR_INVALID, "unknown scoring %d", (int)o->score);
     return st;
@@ -116,6 +119,9 @@ i2v_status i2v_recommender_create(const i2v_model *m, const i2v_recommend_option
     st = resolve_scoring(r, err);
     if (st == I2V_OK && r->use_successors)
         st = model_check_successors(m, err);
+    if (st == I2V_OK && r->o.ef && (!m->graph || m->graph_stale))
+        st = i2v_fail(err, I2V_ERR_INVALID, "%s has no current index to recommend through",
+                      m->source ? m->source : "the model");
     if (st == I2V_OK && r->o.score == I2V_REC_PREDICT)
         st = popularity_terms(r, err);
     if (st != I2V_OK) {
@@ -386,6 +392,11 @@ typedef struct block {
     size_t exclude_cap;
     uint8_t *skip;
     prepared one;            /* scratch for each history in turn */
+    /* Through the index: each history's context items, where the walk
+     * starts. */
+    uint64_t *seed_start;
+    uint32_t *seeds;
+    size_t seeds_cap;
     /* The raised candidates of every history, kept for the merge. */
     uint64_t *raised_start;
     uint32_t *raised;
@@ -399,6 +410,8 @@ static void block_free(block *b)
     free(b->start);
     free(b->exclude);
     free(b->skip);
+    free(b->seed_start);
+    free(b->seeds);
     prepared_free(&b->one);
     free(b->raised_start);
     free(b->raised);
@@ -414,9 +427,11 @@ static i2v_status block_prepare(const i2v_recommender *r, const i2v_history *hs,
     b->start = malloc((n + 1) * sizeof *b->start);
     b->raised_start = malloc((n + 1) * sizeof *b->raised_start);
     b->skip = calloc(n ? n : 1, 1);
-    if (!b->queries || !b->start || !b->raised_start || !b->skip)
+    if (r->o.ef)
+        b->seed_start = malloc((n + 1) * sizeof *b->seed_start);
+    if (!b->queries || !b->start || !b->raised_start || !b->skip || (r->o.ef && !b->seed_start))
         return i2v_fail_nomem(err, "preparing recommendations");
-    size_t excluded = 0, raised = 0;
+    size_t excluded = 0, raised = 0, seeded = 0;
     for (size_t h = 0; h < n; h++) {
         prepared *p = &b->one;
         i2v_status st = prepare(r, &hs[h], p, b->queries + h * dim, err);
@@ -437,7 +452,18 @@ static i2v_status block_prepare(const i2v_recommender *r, const i2v_history *hs,
         copy_bytes(b->raised + raised, p->raised, p->n_raised * sizeof *b->raised);
         copy_bytes(b->extra + raised, p->extra, p->n_raised * sizeof *b->extra);
         raised += p->n_raised;
+        if (r->o.ef) {
+            size_t used = context_of(r, &hs[h]);
+            if (grow_array(&b->seeds, &b->seeds_cap, seeded + used + 1, sizeof *b->seeds,
+                           256) != 0)
+                return i2v_fail_nomem(err, "preparing recommendations");
+            b->seed_start[h] = seeded;
+            for (size_t d = 0; d < used; d++)
+                b->seeds[seeded++] = hs[h].items[hs[h].n - 1 - d];
+        }
     }
+    if (r->o.ef)
+        b->seed_start[n] = seeded;
     b->start[n] = excluded;
     b->raised_start[n] = raised;
     return I2V_OK;
@@ -495,8 +521,19 @@ i2v_status i2v_recommend(const i2v_recommender *r, const i2v_history *histories,
     job.k = r->o.k;
     job.out = out;
     job.n_out = n_out;
-    if (st == I2V_OK)
+    if (st == I2V_OK && r->o.ef) {
+        /* The index's walk ranks by the scan's score: cosine between
+         * input vectors, or q . out plus the popularity term. */
+        index_searches q = {.target = {job.rows, job.score == BATCH_COSINE ? job.norm : NULL,
+                                       job.bias},
+                            .queries = b.queries, .n = n, .skip = b.skip,
+                            .exclude_start = b.start, .exclude = b.exclude,
+                            .seed_start = b.seed_start, .seeds = b.seeds, .k = r->o.k,
+                            .ef = r->o.ef, .threads = r->o.threads};
+        st = index_search_many(r->m, &q, out, n_out, err);
+    } else if (st == I2V_OK) {
         st = batch_top_k(&job, r->o.threads, err);
+    }
     for (size_t h = 0; st == I2V_OK && h < n; h++)
         if (!b.skip[h])
             st = merge_raised(r, &job, &b, h, out, n_out, err);

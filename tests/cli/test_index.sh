@@ -125,3 +125,37 @@ run "$I2V" analogy -m "$T/bad-head.i2v" "$1" "$2" "$3"
 run "$I2V" analogy -m "$T/bad-head.i2v" --exact "$1" "$2" "$3"
 [ "$rc" -eq 0 ] && cmp -s "$T/out" "$T/an-args-plain.tsv" && pass "... and analogy --exact answers from the vectors" ||
     fail "... and analogy --exact answers from the vectors" "exit $rc: $(head -c 300 "$T/err")"
+
+# recommend through the index: the scan's answers found (recall against
+# --exact), with the scan's scores, for each scoring; --exact as a model
+# without an index; a damaged graph refused, --exact still answering.
+awk 'NR % 7 == 0 { n = NF < 6 ? NF - 1 : 5; s = $1; for (i = 2; i <= n; i++) s = s " " $i; print s }' \
+    data/sessions.txt | head -n 300 >"$T/histories"
+for score in predict dot cosine; do
+    "$I2V" recommend -m "$M" --score "$score" --exact <"$T/histories" >"$T/rec-exact.tsv"
+    "$I2V" recommend -m "$M" --score "$score" <"$T/histories" >"$T/rec-index.tsv"
+    rr=$(recall "$T/rec-index.tsv" "$T/rec-exact.tsv")
+    rbad=$(awk -F'\t' 'NR == FNR { s[$1 "\t" $3] = $4; next } ($1 "\t" $3) in s && s[$1 "\t" $3] != $4 { n++ }
+        END { print n + 0 }' "$T/rec-exact.tsv" "$T/rec-index.tsv")
+    [ -s "$T/rec-exact.tsv" ] && awk -v r="$rr" 'BEGIN { exit !(r >= 0.95) }' && [ "$rbad" -eq 0 ] &&
+        pass "recommend --score $score through the index: recall@10 $rr against --exact, the exact scores" ||
+        fail "recommend --score $score through the index: recall@10 >= 0.95, the exact scores" "recall $rr, $rbad scores differ"
+done
+"$I2V" recommend -m "$T/plain.i2v" <"$T/histories" >"$T/rec-plain.tsv"
+"$I2V" recommend -m "$M" --exact <"$T/histories" >"$T/rec-exact.tsv"
+cmp -s "$T/rec-plain.tsv" "$T/rec-exact.tsv" && pass "recommend --exact answers as a model without an index" ||
+    fail "recommend --exact answers as a model without an index" "outputs differ"
+"$I2V" recommend -m "$M" --ef 10 <"$T/histories" >"$T/rec-low.tsv"
+"$I2V" recommend -m "$M" <"$T/histories" >"$T/rec-index.tsv"
+lo=$(recall "$T/rec-low.tsv" "$T/rec-exact.tsv")
+hi=$(recall "$T/rec-index.tsv" "$T/rec-exact.tsv")
+awk -v h="$hi" -v l="$lo" 'BEGIN { exit !(l <= h) }' && pass "recommend: a shorter --ef finds no more ($lo)" ||
+    fail "recommend: a shorter --ef finds no more" "ef 10: $lo, default: $hi"
+expect_fail "recommend --ef 0: a usage error" 2 "--ef" "$I2V" recommend -m "$M" --ef 0 </dev/null
+run "$I2V" recommend -m "$T/bad-head.i2v" <"$T/histories"
+[ "$rc" -eq 1 ] && grep -q "index (graph section) is damaged" "$T/err" &&
+    pass "a damaged graph header: recommend exit 1 naming the index" ||
+    fail "a damaged graph header: recommend exit 1 naming the index" "exit $rc: $(head -c 300 "$T/err")"
+run "$I2V" recommend -m "$T/bad-head.i2v" --exact <"$T/histories"
+[ "$rc" -eq 0 ] && cmp -s "$T/out" "$T/rec-plain.tsv" && pass "... and recommend --exact answers from the vectors" ||
+    fail "... and recommend --exact answers from the vectors" "exit $rc: $(head -c 300 "$T/err")"

@@ -18,8 +18,10 @@ static float gaussian(i2v_rng *rng)
     return sqrtf(-2.0f * logf(u)) * cosf(6.2831853f * v);
 }
 
-/* Items in clusters of unit-ish centres, each item its centre plus noise. */
-static i2v_model *planted_model(uint64_t seed)
+/* Items in clusters of unit-ish centres, each item its centre plus noise;
+ * with `scored`, output vectors (the centre plus other noise) and counts
+ * too, as recommend scores them. */
+static i2v_model *planted_scored_model(uint64_t seed, int scored)
 {
     model_arrays a = {0};
     a.names = malloc((size_t)ITEMS * 16);
@@ -27,7 +29,12 @@ static i2v_model *planted_model(uint64_t seed)
     a.name_length = malloc(ITEMS * sizeof *a.name_length);
     a.input = malloc((size_t)ITEMS * DIM * sizeof *a.input);
     float *centre = malloc((size_t)CLUSTERS * DIM * sizeof *centre);
-    if (!a.names || !a.name_offset || !a.name_length || !a.input || !centre) {
+    if (scored) {
+        a.output = malloc((size_t)ITEMS * DIM * sizeof *a.output);
+        a.counts = malloc(ITEMS * sizeof *a.counts);
+    }
+    if (!a.names || !a.name_offset || !a.name_length || !a.input || !centre ||
+        (scored && (!a.output || !a.counts))) {
         model_arrays_free(&a);
         free(centre);
         return NULL;
@@ -44,6 +51,11 @@ static i2v_model *planted_model(uint64_t seed)
         uint32_t c = i % CLUSTERS;
         for (int d = 0; d < DIM; d++)
             a.input[(size_t)i * DIM + d] = centre[c * DIM + d] + 0.6f * gaussian(&rng);
+        if (!scored)
+            continue;
+        for (int d = 0; d < DIM; d++)
+            a.output[(size_t)i * DIM + d] = 0.3f * (centre[c * DIM + d] + 0.8f * gaussian(&rng));
+        a.counts[i] = 1 + i2v_rng_next(&rng) % 1000;
     }
     free(centre);
     i2v_model *m = NULL;
@@ -52,6 +64,8 @@ static i2v_model *planted_model(uint64_t seed)
         return NULL;
     return m;
 }
+
+static i2v_model *planted_model(uint64_t seed) { return planted_scored_model(seed, 0); }
 
 static uint32_t ids[ITEMS];
 
@@ -309,6 +323,93 @@ static void test_damaged_sections(void)
     i2v_model_free(m);
 }
 
+/* Recommendations through the index against the exact scan, for each
+ * scoring: the share of the scan's top K found, the scan's scores, the
+ * history's items never answered; and an error without an index. */
+enum { HISTORIES = 600, HISTORY = 4 };
+
+static double recommend_recall(const i2v_model *m, i2v_rec_score score, uint32_t ef)
+{
+    static uint32_t items[HISTORIES][HISTORY];
+    static i2v_history h[HISTORIES];
+    static i2v_neighbor exact[HISTORIES * K], found[HISTORIES * K];
+    static uint32_t n_exact[HISTORIES], n_found[HISTORIES];
+    i2v_rng rng = i2v_rng_seeded(99, 0);
+    for (uint32_t q = 0; q < HISTORIES; q++) {
+        /* Mostly one cluster, now and then another's item. */
+        uint32_t c = (uint32_t)(i2v_rng_next(&rng) % CLUSTERS);
+        for (uint32_t j = 0; j < HISTORY; j++) {
+            uint32_t cluster = i2v_rng_next(&rng) % 4 ? c : (uint32_t)(i2v_rng_next(&rng) % CLUSTERS);
+            items[q][j] = cluster + CLUSTERS * (uint32_t)(i2v_rng_next(&rng) % (ITEMS / CLUSTERS));
+        }
+        h[q] = (i2v_history){items[q], HISTORY};
+    }
+    i2v_recommend_options o;
+    i2v_recommend_options_default(m, &o);
+    o.score = score;
+    o.k = K;
+    o.threads = 2;
+    i2v_recommender *exact_r = NULL, *index_r = NULL;
+    i2v_error err;
+    if (i2v_recommender_create(m, &o, &exact_r, &err) != I2V_OK)
+        return -1;
+    o.ef = ef;
+    if (i2v_recommender_create(m, &o, &index_r, &err) != I2V_OK ||
+        i2v_recommend(exact_r, h, HISTORIES, exact, n_exact, &err) != I2V_OK ||
+        i2v_recommend(index_r, h, HISTORIES, found, n_found, &err) != I2V_OK) {
+        i2v_recommender_free(exact_r);
+        i2v_recommender_free(index_r);
+        return -1;
+    }
+    uint64_t hits = 0, total = 0;
+    for (uint32_t q = 0; q < HISTORIES; q++) {
+        total += n_exact[q];
+        CHECK(n_found[q] == n_exact[q]);
+        for (uint32_t a = 0; a < n_found[q]; a++) {
+            for (uint32_t j = 0; j < HISTORY; j++)
+                CHECK(found[q * K + a].id != items[q][j]);
+            for (uint32_t b = 0; b < n_exact[q]; b++)
+                if (found[q * K + a].id == exact[q * K + b].id) {
+                    CHECK(found[q * K + a].score == exact[q * K + b].score);
+                    hits++;
+                }
+        }
+        for (uint32_t a = 1; a < n_found[q]; a++)
+            CHECK(found[q * K + a - 1].score >= found[q * K + a].score);
+    }
+    i2v_recommender_free(exact_r);
+    i2v_recommender_free(index_r);
+    return total ? (double)hits / (double)total : -1;
+}
+
+static void test_recommend_through_index(void)
+{
+    i2v_model *m = planted_scored_model(7, 1);
+    CHECK(m != NULL);
+    if (!m)
+        return;
+    i2v_recommend_options o;
+    i2v_recommend_options_default(m, &o);
+    o.ef = 64;
+    i2v_recommender *r = NULL;
+    i2v_error err;
+    CHECK(i2v_recommender_create(m, &o, &r, &err) == I2V_ERR_INVALID); /* no index yet */
+    CHECK(r == NULL);
+    i2v_index_options io;
+    i2v_index_options_default(&io);
+    CHECK(i2v_model_build_index(m, &io, NULL, NULL, &err) == I2V_OK);
+    static const i2v_rec_score scores[] = {I2V_REC_PREDICT, I2V_REC_DOT, I2V_REC_COSINE};
+    for (size_t s = 0; s < 3; s++) {
+        double hi = recommend_recall(m, scores[s], I2V_INDEX_DEFAULT_EF);
+        double lo = recommend_recall(m, scores[s], K);
+        fprintf(stderr, "    %s: recall@10 %.4f at ef %u, %.4f at ef %u\n",
+                i2v_rec_score_name(scores[s]), hi, I2V_INDEX_DEFAULT_EF, lo, K);
+        CHECK(hi >= 0.95);
+        CHECK(lo >= 0 && lo <= hi);
+    }
+    i2v_model_free(m);
+}
+
 int main(void)
 {
     int ok = 1;
@@ -320,5 +421,7 @@ int main(void)
                     test_through_a_file_and_stale);
     ok &= check_run("index: damaged graph sections refused, never answered otherwise",
                     test_damaged_sections);
+    ok &= check_run("index: recommend through it finds the scan's answers with its scores",
+                    test_recommend_through_index);
     return ok ? 0 : 1;
 }
