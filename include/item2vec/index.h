@@ -23,8 +23,16 @@ typedef struct i2v_index_options {
 
 void i2v_index_options_default(i2v_index_options *options);
 
-/* The default search list of i2v_nearest_index (its `ef`). */
+/* Default search lists (`ef`), measured on generated sessions of 100,000
+ * and 1,000,000 items (dim 64 and 128) and on the Brown corpus, each
+ * reaching recall@10 0.95 or more there: for a query vector
+ * (i2v_nearest_index; analogies), for the items' own neighbours (the
+ * walk starts at the items, so a short list finds them), and for
+ * recommendations (ranked by the recommend score, not the graph's
+ * cosine). */
 #define I2V_INDEX_DEFAULT_EF 128u
+#define I2V_INDEX_ITEM_EF 32u
+#define I2V_INDEX_RECOMMEND_EF 256u
 
 /* Builds the index over the model's input vectors and attaches it (a
  * previous one is replaced); a native file written from the model then

@@ -64,7 +64,7 @@ static const cli_option recommend_options[] = {
     {"exact", OPT_EXACT, NULL, NONE, "scan every output vector even when the model has an "
      "index", NULL},
     {"ef", OPT_EF, "N", NONE, "with an index: the search list, at least k; smaller is faster "
-     "and misses more", "128"},
+     "and misses more", "256"},
     {"json", OPT_JSON, NULL, NONE, "JSON lines {\"query\",\"rank\",\"item\",\"score\"}", NULL},
     {"names", OPT_NAMES, "FILE", NONE, "item<TAB>display name lines: a fifth column (JSON: "
      "\"name\") with each answer's name", NULL},
@@ -357,7 +357,8 @@ int cmd_recommend(int argc, char **argv)
         o.context = a.given.context;
     if (a.given_mask >> I2V_PARAM_BLEND & 1)
         o.blend = a.given.blend;
-    o.ef = answers_pick_ef(m, a.model, a.exact, 0, 1, NULL, a.options.ef, o.k);
+    o.ef = answers_pick_ef(m, a.model, a.exact, 0, 1, NULL,
+                           a.options.ef ? a.options.ef : I2V_INDEX_RECOMMEND_EF, o.k);
     a.options = o;
     i2v_recommender *r = NULL;
     i2v_error err;

@@ -124,8 +124,8 @@ static void test_recall_floor(void)
         return;
     i2v_error err;
     CHECK(i2v_index_verify(m, &err) == I2V_OK);
-    double r = recall(m, I2V_INDEX_DEFAULT_EF, 2), low = recall(m, K, 1);
-    fprintf(stderr, "    recall@10: %.4f at ef %u, %.4f at ef %u\n", r, I2V_INDEX_DEFAULT_EF,
+    double r = recall(m, I2V_INDEX_ITEM_EF, 2), low = recall(m, K, 1);
+    fprintf(stderr, "    recall@10: %.4f at ef %u, %.4f at ef %u\n", r, I2V_INDEX_ITEM_EF,
             low, K);
     CHECK(r >= 0.95);
     CHECK(low <= r);
@@ -140,7 +140,7 @@ static void test_threads_build_sound(void)
         return;
     i2v_error err;
     CHECK(i2v_index_verify(m, &err) == I2V_OK);
-    CHECK(recall(m, I2V_INDEX_DEFAULT_EF, 3) >= 0.95);
+    CHECK(recall(m, I2V_INDEX_ITEM_EF, 3) >= 0.95);
     i2v_model_free(m);
 }
 
@@ -400,10 +400,10 @@ static void test_recommend_through_index(void)
     CHECK(i2v_model_build_index(m, &io, NULL, NULL, &err) == I2V_OK);
     static const i2v_rec_score scores[] = {I2V_REC_PREDICT, I2V_REC_DOT, I2V_REC_COSINE};
     for (size_t s = 0; s < 3; s++) {
-        double hi = recommend_recall(m, scores[s], I2V_INDEX_DEFAULT_EF);
+        double hi = recommend_recall(m, scores[s], I2V_INDEX_RECOMMEND_EF);
         double lo = recommend_recall(m, scores[s], K);
         fprintf(stderr, "    %s: recall@10 %.4f at ef %u, %.4f at ef %u\n",
-                i2v_rec_score_name(scores[s]), hi, I2V_INDEX_DEFAULT_EF, lo, K);
+                i2v_rec_score_name(scores[s]), hi, I2V_INDEX_RECOMMEND_EF, lo, K);
         CHECK(hi >= 0.95);
         CHECK(lo >= 0 && lo <= hi);
     }
