@@ -32,7 +32,7 @@ void i2v_index_options_default(i2v_index_options *options);
  * cosine). */
 #define I2V_INDEX_DEFAULT_EF 128u
 #define I2V_INDEX_ITEM_EF 32u
-#define I2V_INDEX_RECOMMEND_EF 256u
+#define I2V_INDEX_RECOMMEND_EF 64u
 
 /* Builds the index over the model's input vectors and attaches it (a
  * previous one is replaced); a native file written from the model then

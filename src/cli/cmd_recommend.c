@@ -34,7 +34,8 @@ static const char recommend_details[] =
     "depends on the block it was in.\n"
     "\nA model with an index ('item2vec index') is answered through it: the\n"
     "graph links items whose input vectors are near, and a walk along it from\n"
-    "the context's items and from the graph's entry point keeps the --ef best\n"
+    "the context's items, the 256 most popular items (for predict) and the\n"
+    "graph's entry point keeps the --ef best\n"
     "candidates by the score above (for cosine, by the index's own measure);\n"
     "the successors' candidates are added and scored exactly as in the scan.\n"
     "The scores are the exact ones, an item now and then missed; --exact scans.\n"
@@ -64,7 +65,7 @@ static const cli_option recommend_options[] = {
     {"exact", OPT_EXACT, NULL, NONE, "scan every output vector even when the model has an "
      "index", NULL},
     {"ef", OPT_EF, "N", NONE, "with an index: the search list, at least k; smaller is faster "
-     "and misses more", "256"},
+     "and misses more", "64"},
     {"json", OPT_JSON, NULL, NONE, "JSON lines {\"query\",\"rank\",\"item\",\"score\"}", NULL},
     {"names", OPT_NAMES, "FILE", NONE, "item<TAB>display name lines: a fifth column (JSON: "
      "\"name\") with each answer's name", NULL},

@@ -502,12 +502,13 @@ i2v_status hnsw_search(const i2v_model *m, const hnsw_view *g, hnsw_searcher *s,
     int r = 0;
     for (uint32_t layer = g->top; layer > 0 && r == 0; layer--)
         r = greedy(&w, layer, &at);
-    if (r == 0 && q->n_seeds + 1 > s->from_cap) {
-        hit *grown = realloc(s->from, (q->n_seeds + 1) * sizeof *grown);
+    size_t starts = q->n_seeds + q->n_hubs + 1;
+    if (r == 0 && starts > s->from_cap) {
+        hit *grown = realloc(s->from, starts * sizeof *grown);
         if (!grown)
             return i2v_fail_nomem(err, "searching the index");
         s->from = grown;
-        s->from_cap = q->n_seeds + 1;
+        s->from_cap = starts;
     }
     size_t n_from = 0;
     if (r == 0) {
@@ -515,6 +516,9 @@ i2v_status hnsw_search(const i2v_model *m, const hnsw_view *g, hnsw_searcher *s,
         for (size_t i = 0; i < q->n_seeds; i++)
             if (q->seeds[i] < g->n)
                 s->from[n_from++] = (hit){score_of(&w, q->seeds[i]), q->seeds[i]};
+        for (size_t i = 0; i < q->n_hubs; i++)
+            if (q->hubs[i] < g->n)
+                s->from[n_from++] = (hit){score_of(&w, q->hubs[i]), q->hubs[i]};
         r = search_layer(&w, s, s->from, n_from, 0, ef, &f);
     }
     if (r == -2)

@@ -102,6 +102,8 @@ typedef struct hnsw_query {
     const float *query;      /* dim floats */
     const uint32_t *seeds;   /* nodes layer 0 starts from besides the entry's descent */
     size_t n_seeds;          /* (ids >= n are skipped) */
+    const uint32_t *hubs;    /* more such nodes, the same for many queries */
+    size_t n_hubs;
     const uint32_t *exclude; /* never answered, any order */
     size_t n_exclude;
     uint32_t limit;          /* > 0: only ids below it are answered */
@@ -126,6 +128,8 @@ typedef struct index_searches {
     const uint8_t *skip;
     const uint64_t *exclude_start, *seed_start;
     const uint32_t *exclude, *seeds;
+    const uint32_t *hubs;    /* seeds of every query */
+    size_t n_hubs;
     uint32_t k, ef, threads;
 } index_searches;
 

@@ -123,7 +123,8 @@ typedef struct index_job {
     const uint32_t *ids;
     size_t n;
     const uint64_t *exclude_start, *seed_start;
-    const uint32_t *exclude, *seeds;
+    const uint32_t *exclude, *seeds, *hubs;
+    size_t n_hubs;
     uint32_t limit, k, ef, threads;
     i2v_neighbor *out;
     uint32_t *n_out;
@@ -141,8 +142,8 @@ static void index_task(void *state, uint32_t t)
                          : i2v_fail_nomem(&j->errors[t], "answering through the index");
     /* Queries t, t + threads, ...: the answers never depend on the split. */
     for (size_t q = t; st == I2V_OK && q < j->n; q += j->threads) {
-        hnsw_query hq = {.target = j->target, .query = unit, .limit = j->limit, .k = j->k,
-                         .ef = j->ef};
+        hnsw_query hq = {.target = j->target, .query = unit, .hubs = j->hubs,
+                         .n_hubs = j->n_hubs, .limit = j->limit, .k = j->k, .ef = j->ef};
         j->n_out[q] = 0;
         if (j->skip && j->skip[q])
             continue;
@@ -220,6 +221,7 @@ i2v_status index_search_many(const i2v_model *m, const index_searches *q, i2v_ne
     index_job j = {.m = m, .target = q->target, .queries = q->queries, .unit_queries = 1,
                    .skip = q->skip, .n = q->n, .exclude_start = q->exclude_start,
                    .exclude = q->exclude, .seed_start = q->seed_start, .seeds = q->seeds,
+                   .hubs = q->hubs, .n_hubs = q->n_hubs,
                    .k = q->k, .ef = q->ef, .threads = q->threads, .out = out, .n_out = n_out};
     return run_index_job(&j, err);
 }

@@ -21,7 +21,17 @@ struct i2v_recommender {
     float *bias;               /* PREDICT: x log count(c); else NULL */
     int use_successors;
     const dot_kernel *kernel;
+    uint32_t *hubs;            /* through the index, PREDICT: the items of the largest
+                                  popularity terms, where every walk starts too */
+    uint32_t n_hubs;
 };
+
+/* How many hubs a PREDICT walk starts from: the popularity term lifts
+ * popular items above neighbours of the query that the graph links, and
+ * the walk reaches them only from such starts.  On 1M x 128 generated
+ * sessions, recall@10 at ef 64 goes from 0.927 to 0.968 with 32 and 0.990
+ * with 256 (0.994 with 1,024, slower). */
+#define REC_HUBS 256u
 
 const char *i2v_rec_score_name(i2v_rec_score score)
 {
@@ -44,6 +54,50 @@ void i2v_recommend_options_default(const i2v_model *m, i2v_recommend_options *o)
     *o = (i2v_recommend_options){.k = 10, .context = p.context, .blend = p.blend,
                                  .keep_seen = 0, .score = I2V_REC_AUTO, .threads = 1,
                                  .successors = 0, .ef = 0};
+}
+
+/* The n_hubs items of the largest bias, ties to the lower id, by a
+ * min-heap of the best so far. */
+static int hub_worse(const float *bias, uint32_t a, uint32_t b)
+{
+    return bias[a] < bias[b] || (bias[a] == bias[b] && a > b);
+}
+
+static i2v_status pick_hubs(i2v_recommender *r, i2v_error *err)
+{
+    uint32_t want = r->m->size < REC_HUBS ? r->m->size : REC_HUBS;
+    r->hubs = malloc((want ? want : 1) * sizeof *r->hubs);
+    if (!r->hubs)
+        return i2v_fail_nomem(err, "preparing recommendations");
+    uint32_t *h = r->hubs, n = 0;
+    for (uint32_t c = 0; c < r->m->size; c++) {
+        if (n == want && !hub_worse(r->bias, h[0], c))
+            continue;
+        uint32_t i;
+        if (n < want) {
+            i = n++;
+            while (i > 0 && hub_worse(r->bias, c, h[(i - 1) / 2])) {
+                h[i] = h[(i - 1) / 2];
+                i = (i - 1) / 2;
+            }
+        } else { /* replace the worst at the top, sift down */
+            i = 0;
+            for (;;) {
+                uint32_t child = 2 * i + 1;
+                if (child >= n)
+                    break;
+                if (child + 1 < n && hub_worse(r->bias, h[child + 1], h[child]))
+                    child++;
+                if (!hub_worse(r->bias, h[child], c))
+                    break;
+                h[i] = h[child];
+                i = child;
+            }
+        }
+        h[i] = c;
+    }
+    r->n_hubs = n;
+    return I2V_OK;
 }
 
 static i2v_status check_options(const i2v_recommend_options *o, i2v_error *err)
@@ -124,6 +178,8 @@ i2v_status i2v_recommender_create(const i2v_model *m, const i2v_recommend_option
                       m->source ? m->source : "the model");
     if (st == I2V_OK && r->o.score == I2V_REC_PREDICT)
         st = popularity_terms(r, err);
+    if (st == I2V_OK && r->o.score == I2V_REC_PREDICT && r->o.ef)
+        st = pick_hubs(r, err);
     if (st != I2V_OK) {
         i2v_recommender_free(r);
         return st;
@@ -137,6 +193,7 @@ void i2v_recommender_free(i2v_recommender *r)
     if (!r)
         return;
     free(r->bias);
+    free(r->hubs);
     free(r);
 }
 
@@ -528,7 +585,8 @@ i2v_status i2v_recommend(const i2v_recommender *r, const i2v_history *histories,
                                        job.bias},
                             .queries = b.queries, .n = n, .skip = b.skip,
                             .exclude_start = b.start, .exclude = b.exclude,
-                            .seed_start = b.seed_start, .seeds = b.seeds, .k = r->o.k,
+                            .seed_start = b.seed_start, .seeds = b.seeds,
+                            .hubs = r->hubs, .n_hubs = r->n_hubs, .k = r->o.k,
                             .ef = r->o.ef, .threads = r->o.threads};
         st = index_search_many(r->m, &q, out, n_out, err);
     } else if (st == I2V_OK) {
