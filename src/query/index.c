@@ -232,8 +232,8 @@ i2v_status i2v_nearest_index(const i2v_model *m, const float *queries, size_t n,
                              i2v_neighbor *out, uint32_t *n_out, i2v_error *err)
 {
     index_job j = {.m = m, .queries = queries, .n = n, .exclude_start = exclude_start,
-                   .exclude = exclude, .seeds_excluded = 1, .limit = limit, .k = k, .ef = ef, .threads = threads,
-                   .out = out, .n_out = n_out};
+                   .exclude = exclude, .seeds_excluded = 1, .limit = limit, .k = k, .ef = ef,
+                   .threads = threads, .out = out, .n_out = n_out};
     return run_index_job(&j, err);
 }
 

@@ -56,47 +56,24 @@ void i2v_recommend_options_default(const i2v_model *m, i2v_recommend_options *o)
                                  .successors = 0, .ef = 0};
 }
 
-/* The n_hubs items of the largest bias, ties to the lower id, by a
- * min-heap of the best so far. */
-static int hub_worse(const float *bias, uint32_t a, uint32_t b)
-{
-    return bias[a] < bias[b] || (bias[a] == bias[b] && a > b);
-}
-
+/* The REC_HUBS items of the largest bias (ties to the lower id). */
 static i2v_status pick_hubs(i2v_recommender *r, i2v_error *err)
 {
     uint32_t want = r->m->size < REC_HUBS ? r->m->size : REC_HUBS;
+    i2v_neighbor *best = malloc((want ? want : 1) * sizeof *best);
     r->hubs = malloc((want ? want : 1) * sizeof *r->hubs);
-    if (!r->hubs)
+    if (!best || !r->hubs) {
+        free(best);
         return i2v_fail_nomem(err, "preparing recommendations");
-    uint32_t *h = r->hubs, n = 0;
-    for (uint32_t c = 0; c < r->m->size; c++) {
-        if (n == want && !hub_worse(r->bias, h[0], c))
-            continue;
-        uint32_t i;
-        if (n < want) {
-            i = n++;
-            while (i > 0 && hub_worse(r->bias, c, h[(i - 1) / 2])) {
-                h[i] = h[(i - 1) / 2];
-                i = (i - 1) / 2;
-            }
-        } else { /* replace the worst at the top, sift down */
-            i = 0;
-            for (;;) {
-                uint32_t child = 2 * i + 1;
-                if (child >= n)
-                    break;
-                if (child + 1 < n && hub_worse(r->bias, h[child + 1], h[child]))
-                    child++;
-                if (!hub_worse(r->bias, h[child], c))
-                    break;
-                h[i] = h[child];
-                i = child;
-            }
-        }
-        h[i] = c;
     }
-    r->n_hubs = n;
+    topk_heap top;
+    topk_init(&top, best, want);
+    for (uint32_t c = 0; c < r->m->size; c++)
+        topk_push(&top, c, r->bias[c]);
+    r->n_hubs = topk_sort(&top);
+    for (uint32_t i = 0; i < r->n_hubs; i++)
+        r->hubs[i] = best[i].id;
+    free(best);
     return I2V_OK;
 }
 
